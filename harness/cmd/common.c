@@ -1,0 +1,145 @@
+/*
+ * Helpers shared by the sub-commands.
+ */
+#include "cmd/cmd.h"
+#include "core/util.h"
+#include "load/load.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#ifndef IOTCERT_DATADIR
+#define IOTCERT_DATADIR "/usr/local/share/iotcert"
+#endif
+
+void
+warnx_(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("iotcert: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static bool
+is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *
+datadir(void)
+{
+	const char *e = getenv("IOTCERT_DATA");
+	if (e && *e)
+		return e;
+	if (is_dir("testcases") && is_dir("profiles"))
+		return ".";
+	return IOTCERT_DATADIR;
+}
+
+char *
+scheme_path(const char *s)
+{
+	size_t n = strlen(s);
+	if (strchr(s, '/') || (n > 5 && strcmp(s + n - 5, ".yaml") == 0) ||
+	    (n > 4 && strcmp(s + n - 4, ".yml") == 0))
+		return xstrdup(s);
+	char *rel = xasprintf("profiles/%s.yaml", s);
+	char *p = data_path(rel);
+	free(rel);
+	return p;
+}
+
+char *
+data_path(const char *rel)
+{
+	const char *d = datadir();
+	return strcmp(d, ".") == 0 ? xstrdup(rel) : xasprintf("%s/%s", d, rel);
+}
+
+int
+load_case_paths(const strlist_t *paths, caseset_t *out)
+{
+	diags_t d = { 0 };
+	if (paths->n == 0) {
+		char *def = data_path("testcases");
+		load_cases(def, out, &d);
+		free(def);
+	}
+	for (size_t i = 0; i < paths->n; i++)
+		load_cases(paths->v[i], out, &d);
+	diags_print(&d, stderr);
+	int bad = d.errors ? -1 : 0;
+	diags_free(&d);
+	return bad;
+}
+
+void
+split_list(const char *s, strlist_t *l)
+{
+	char *copy = xstrdup(s), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		size_t k = strlen(t);
+		while (k && t[k - 1] == ' ')
+			t[--k] = '\0';
+		if (*t)
+			strlist_push(l, t);
+	}
+	free(copy);
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int
+parse_ports(const char *s, int **out, size_t *n, char *err, size_t errlen)
+{
+	unsigned char *seen = xcalloc(65536, 1);
+	strlist_t items = { 0 };
+	split_list(s, &items);
+	int rc = 0;
+	for (size_t i = 0; i < items.n && rc == 0; i++) {
+		char *end;
+		long a = strtol(items.v[i], &end, 10), b = a;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (*end != '\0' || a < 1 || b > 65535 || a > b) {
+			snprintf(err, errlen, "bad port or range '%s' (use 1-65535, e.g. 22,80,8000-8100)",
+			    items.v[i]);
+			rc = -1;
+			break;
+		}
+		for (long p = a; p <= b; p++)
+			seen[p] = 1;
+	}
+	strlist_free(&items);
+	*n = 0;
+	*out = NULL;
+	if (rc == 0) {
+		*out = xcalloc(65536, sizeof(int));
+		for (int p = 1; p < 65536; p++)
+			if (seen[p])
+				(*out)[(*n)++] = p;
+		qsort(*out, *n, sizeof(int), cmp_int);
+		if (*n == 0) {
+			snprintf(err, errlen, "empty port list");
+			free(*out);
+			*out = NULL;
+			rc = -1;
+		}
+	}
+	free(seen);
+	return rc;
+}

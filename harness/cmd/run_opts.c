@@ -1,0 +1,141 @@
+/*
+ * `iotcert run` option parsing and help text.
+ */
+#include "cmd/run_opts.h"
+#include "cmd/cmd.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: iotcert run --target HOST [OPTIONS]\n"
+	    "\n"
+	    "Discovers the services of the device under test, runs the selected test\n"
+	    "cases against it while capturing its traffic, and writes DIR/report.xml,\n"
+	    "DIR/junit.xml and DIR/evidence/ (pcaps and transcripts, each hashed in the\n"
+	    "report).\n"
+	    "\n"
+	    "  -t, --target HOST       device address or name (IPv4 or IPv6)\n"
+	    "  -d, --dut FILE          DUT profile: identity, declared interfaces, ICS\n"
+	    "  -S, --scheme NAME|FILE  scheme profile (default en303645-baseline)\n"
+	    "  -c, --cases PATH        test case file or directory (repeatable;\n"
+	    "                          default DATADIR/testcases)\n"
+	    "  -s, --select LIST       comma-separated case-id globs, provision refs\n"
+	    "                          (5.5-1) or tags\n"
+	    "  -o, --out DIR           output directory (default iotcert-out)\n"
+	    "  -i, --interface IF      capture interface (default: the one routing to\n"
+	    "                          the target)\n"
+	    "  -n, --no-capture        do not capture traffic\n"
+	    "  -p, --ports LIST        TCP ports to scan, e.g. 1-65535 or 22,80,8000-8100\n"
+	    "                          (default: the scheme's list)\n"
+	    "  -j, --jobs N            test case instances run in parallel (default 4)\n"
+	    "      --timeout MS        default deadline per test case (default 60000)\n"
+	    "      --connect-timeout MS  per connection attempt in discovery (default 1500)\n"
+	    "  -u, --user USER         user to drop to after opening the capture (default:\n"
+	    "                          the sudo invoker)\n"
+	    "  -q, --quiet             no progress and no summary table\n"
+	    "      --no-color          plain summary\n"
+	    "  -h, --help              this text\n"
+	    "\n"
+	    "Exit status: 0 no FAIL verdict, 1 at least one FAIL, 2 usage or\n"
+	    "configuration error, 3 the run could not be carried out.\n", out);
+}
+
+static int
+parse_uint(const char *s, const char *what, unsigned *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 1 || v > 86400000) {
+		fprintf(stderr, "iotcert run: %s must be a positive number, not '%s'\n", what, s);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+int
+run_opts_parse(run_opts_t *o, int argc, char **argv)
+{
+	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR };
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "dut", required_argument, NULL, 'd' },
+		{ "scheme", required_argument, NULL, 'S' },
+		{ "cases", required_argument, NULL, 'c' },
+		{ "select", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "no-capture", no_argument, NULL, 'n' },
+		{ "ports", required_argument, NULL, 'p' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "connect-timeout", required_argument, NULL, OPT_CONNECT },
+		{ "user", required_argument, NULL, 'u' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-color", no_argument, NULL, OPT_NOCOLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof(*o));
+	o->color = isatty(STDOUT_FILENO);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:d:S:c:s:o:i:np:j:u:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': free(o->target); o->target = xstrdup(optarg); break;
+		case 'd': free(o->dut); o->dut = xstrdup(optarg); break;
+		case 'S': free(o->scheme); o->scheme = xstrdup(optarg); break;
+		case 'c': strlist_push(&o->cases, optarg); break;
+		case 's': split_list(optarg, &o->select); break;
+		case 'o': free(o->out); o->out = xstrdup(optarg); break;
+		case 'i': free(o->iface); o->iface = xstrdup(optarg); break;
+		case 'n': o->no_capture = true; break;
+		case 'p': free(o->ports); o->ports = xstrdup(optarg); break;
+		case 'j': if (parse_uint(optarg, "--jobs", &o->jobs) < 0) return -1; break;
+		case OPT_TIMEOUT: if (parse_uint(optarg, "--timeout", &o->timeout_ms) < 0) return -1; break;
+		case OPT_CONNECT: if (parse_uint(optarg, "--connect-timeout", &o->connect_ms) < 0) return -1; break;
+		case 'u': free(o->user); o->user = xstrdup(optarg); break;
+		case 'q': o->quiet = true; break;
+		case OPT_NOCOLOR: o->color = false; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "iotcert run: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	if (o->target == NULL) {
+		fputs("iotcert run: --target HOST is required\n", stderr);
+		usage(stderr);
+		return -1;
+	}
+	if (o->jobs > 64)
+		o->jobs = 64;
+	if (o->out == NULL)
+		o->out = xstrdup("iotcert-out");
+	if (o->scheme == NULL)
+		o->scheme = xstrdup("en303645-baseline");
+	return 0;
+}
+
+void
+run_opts_free(run_opts_t *o)
+{
+	free(o->target);
+	free(o->iface);
+	free(o->dut);
+	free(o->scheme);
+	strlist_free(&o->cases);
+	strlist_free(&o->select);
+	free(o->out);
+	free(o->user);
+	free(o->ports);
+}

@@ -1,0 +1,34 @@
+/*
+ * Options of `iotcert run`, parsed in run_opts.c and carried through the run.
+ */
+#ifndef IOTCERT_RUN_OPTS_H
+#define IOTCERT_RUN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/util.h"
+
+typedef struct run_opts {
+	char *target;
+	char *iface;
+	char *dut;
+	char *scheme;
+	strlist_t cases;
+	strlist_t select;
+	char *out;
+	char *user;
+	char *ports;		/* overrides the scheme's TCP list */
+	bool no_capture;
+	bool quiet;
+	bool color;
+	unsigned jobs;
+	unsigned timeout_ms;
+	unsigned connect_ms;
+} run_opts_t;
+
+/* 0 ok, 1 --help printed, -1 usage error printed. */
+int run_opts_parse(run_opts_t *o, int argc, char **argv);
+void run_opts_free(run_opts_t *o);
+
+#endif

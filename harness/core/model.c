@@ -1,0 +1,171 @@
+/*
+ * Freeing and small look-ups for the configuration model.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const op_names[OP__COUNT] = {
+	[OP_EQ] = "equals", [OP_NE] = "not-equals",
+	[OP_LT] = "lt", [OP_LE] = "le", [OP_GT] = "gt", [OP_GE] = "ge",
+	[OP_CONTAINS] = "contains", [OP_NOT_CONTAINS] = "not-contains",
+	[OP_MATCHES] = "matches", [OP_NOT_MATCHES] = "not-matches",
+	[OP_EMPTY] = "empty", [OP_NOT_EMPTY] = "not-empty",
+	[OP_PRESENT] = "present", [OP_ABSENT] = "absent",
+};
+
+const char *
+expect_op_str(expect_op_t op)
+{
+	return (unsigned)op < OP__COUNT ? op_names[op] : "?";
+}
+
+int
+expect_op_parse(const char *s, expect_op_t *op)
+{
+	for (int i = 0; i < OP__COUNT; i++) {
+		if (strcmp(s, op_names[i]) == 0) {
+			*op = (expect_op_t)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+bool
+expect_op_takes_value(expect_op_t op)
+{
+	return op < OP_EMPTY;
+}
+
+static void
+step_clear(step_t *s)
+{
+	free(s->probe);
+	for (size_t i = 0; i < s->n_params; i++) {
+		free(s->params[i].name);
+		value_clear(&s->params[i].val);
+	}
+	free(s->params);
+	for (size_t i = 0; i < s->n_expects; i++) {
+		free(s->expects[i].field);
+		value_clear(&s->expects[i].value);
+		free(s->expects[i].reason);
+	}
+	free(s->expects);
+}
+
+void
+tcase_free(tcase_t *c)
+{
+	if (c == NULL)
+		return;
+	free(c->id);
+	free(c->title);
+	free(c->description);
+	for (size_t i = 0; i < c->n_maps; i++) {
+		free(c->maps[i].framework);
+		free(c->maps[i].edition);
+		free(c->maps[i].ref);
+	}
+	free(c->maps);
+	strlist_free(&c->tags);
+	strlist_free(&c->services);
+	free(c->ics_ref);
+	for (size_t i = 0; i < c->n_steps; i++)
+		step_clear(&c->steps[i]);
+	free(c->steps);
+	free(c->file);
+	free(c->sha256);
+	free(c);
+}
+
+void
+caseset_add(caseset_t *s, tcase_t *c)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 16;
+		s->v = xrealloc(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n++] = c;
+}
+
+void
+caseset_free(caseset_t *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		tcase_free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+void
+scheme_free(scheme_t *s)
+{
+	if (s == NULL)
+		return;
+	free(s->name);
+	free(s->title);
+	free(s->source);
+	free(s->version);
+	strlist_free(&s->frameworks);
+	strlist_free(&s->select);
+	free(s->tcp_ports);
+	free(s->udp_ports);
+	for (size_t i = 0; i < s->n_provisions; i++) {
+		provision_t *p = &s->provisions[i];
+		free(p->framework);
+		free(p->edition);
+		free(p->ref);
+		free(p->title);
+		free(p->status);
+	}
+	free(s->provisions);
+	free(s->file);
+	free(s->sha256);
+	free(s);
+}
+
+void
+dut_free(dut_t *d)
+{
+	if (d == NULL)
+		return;
+	free(d->manufacturer);
+	free(d->model);
+	free(d->hw_version);
+	free(d->sw_version);
+	free(d->serial);
+	strlist_free(&d->addresses);
+	for (size_t i = 0; i < d->n_ifaces; i++) {
+		free(d->ifaces[i].transport);
+		free(d->ifaces[i].protocol);
+		free(d->ifaces[i].purpose);
+	}
+	free(d->ifaces);
+	for (size_t i = 0; i < d->n_ics; i++) {
+		free(d->ics[i].ref);
+		free(d->ics[i].support);
+		free(d->ics[i].detail);
+	}
+	free(d->ics);
+	free(d->file);
+	free(d->sha256);
+	free(d);
+}
+
+const ics_entry_t *
+dut_ics(const dut_t *d, const char *ref)
+{
+	if (d == NULL || ref == NULL)
+		return NULL;
+	for (size_t i = 0; i < d->n_ics; i++)
+		if (strcmp(d->ics[i].ref, ref) == 0)
+			return &d->ics[i];
+	return NULL;
+}

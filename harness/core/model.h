@@ -1,0 +1,163 @@
+/*
+ * The configuration model: test cases, scheme profiles and DUT profiles as
+ * loaded from YAML.  Loaders in load/ build these; the runner and writers read
+ * them.  Every object records where it came from (file, line, col) so that
+ * later checks can still point at the YAML.  The *_free functions accept NULL
+ * and free everything the object owns.
+ */
+#ifndef IOTCERT_MODEL_H
+#define IOTCERT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+#include "value.h"
+#include "verdict.h"
+
+typedef struct srcpos {
+	const char *file;	/* borrowed from the owning document's `file` */
+	int line, col;
+} srcpos_t;
+
+/* One mapping of a case to a provision of a framework. */
+typedef struct mapping {
+	char *framework;	/* token: en303645, ts103701, uk-psti, sg-cls, nist-ir-8259a, en18031, ... */
+	char *edition;		/* "2.1.1", "3.1.3" for en303645; NULL where not versioned */
+	char *ref;		/* "5.6-1", "5.6-1-2", "Sch.1-1", "L1", "AUM-5-1" */
+} mapping_t;
+
+typedef enum expect_op {
+	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+	OP_CONTAINS, OP_NOT_CONTAINS, OP_MATCHES, OP_NOT_MATCHES,
+	OP_EMPTY, OP_NOT_EMPTY, OP_PRESENT, OP_ABSENT,
+	OP__COUNT
+} expect_op_t;
+
+const char *expect_op_str(expect_op_t op);	/* the YAML spelling: "equals", ... */
+int expect_op_parse(const char *s, expect_op_t *op);
+bool expect_op_takes_value(expect_op_t op);
+
+/*
+ * One expectation over an evidence field.  When it does not hold, the step's
+ * verdict is `otherwise` (FAIL by default, or INCONCLUSIVE) with `reason`,
+ * in which {field} and {port}/{protocol}/{service} placeholders expand.
+ */
+typedef struct expect {
+	char *field;
+	expect_op_t op;
+	value_t value;		/* VT_NONE for ops that take none */
+	verdict_t otherwise;	/* V_FAIL or V_INCONCLUSIVE */
+	char *reason;		/* may be NULL: a default is generated */
+	srcpos_t pos;
+} expect_t;
+
+/* A parameter given to a probe; validated against the probe's param specs. */
+typedef struct param {
+	char *name;
+	value_t val;
+	srcpos_t pos;
+} param_t;
+
+typedef struct step {
+	char *probe;		/* a probe kind name from the registry */
+	param_t *params;
+	size_t n_params;
+	expect_t *expects;
+	size_t n_expects;
+	srcpos_t pos;
+} step_t;
+
+typedef enum case_kind { CASE_FUNCTIONAL, CASE_CONCEPTUAL } case_kind_t;
+
+typedef struct tcase {
+	char *id;		/* stable, e.g. "IOT-5.6-1-INVENTORY" */
+	char *title;
+	char *description;
+	case_kind_t kind;
+	mapping_t *maps;
+	size_t n_maps;
+	strlist_t tags;
+	/* Applicability. */
+	strlist_t services;	/* protocol tokens; empty = once per device */
+	bool needs_dut;		/* INCONCLUSIVE without a DUT profile */
+	char *ics_ref;		/* NOT_APPLICABLE when the ICS marks it N/A; may be NULL */
+	step_t *steps;
+	size_t n_steps;
+	unsigned timeout_ms;	/* whole case deadline; 0 = default */
+	char *file;		/* owned path */
+	char *sha256;		/* hex of the file's bytes, owned */
+	srcpos_t pos;
+} tcase_t;
+
+void tcase_free(tcase_t *c);
+
+/* A set of loaded cases. */
+typedef struct caseset {
+	tcase_t **v;
+	size_t n, cap;
+} caseset_t;
+
+void caseset_add(caseset_t *s, tcase_t *c);	/* takes c */
+void caseset_free(caseset_t *s);		/* frees the cases too */
+
+/* A provision a scheme lists (so the roll-up can show what was not tested). */
+typedef struct provision {
+	char *framework;
+	char *edition;
+	char *ref;
+	char *title;
+	char *status;		/* "M", "R", "M C (1)", ... as the source says */
+} provision_t;
+
+typedef struct scheme {
+	char *name;		/* token, e.g. "en303645-baseline" */
+	char *title;
+	char *source;		/* where the data comes from */
+	char *version;
+	strlist_t frameworks;	/* framework tokens the report rolls up to */
+	strlist_t select;	/* case selectors (ids/globs/refs/tags); empty = all */
+	int *tcp_ports;		/* discovery port list */
+	size_t n_tcp_ports;
+	int *udp_ports;
+	size_t n_udp_ports;
+	provision_t *provisions;
+	size_t n_provisions;
+	char *file;
+	char *sha256;
+} scheme_t;
+
+void scheme_free(scheme_t *s);
+
+/* An interface the DUT profile declares. */
+typedef struct dut_iface {
+	char *transport;	/* "tcp" / "udp" */
+	int port;
+	char *protocol;		/* token, may be NULL */
+	bool enabled;		/* status: enabled / disabled */
+	char *purpose;
+	srcpos_t pos;
+} dut_iface_t;
+
+/* ICS entry: the manufacturer's statement per provision. */
+typedef struct ics_entry {
+	char *ref;		/* provision ref, e.g. "5.1-1" */
+	char *support;		/* "Y", "N", "N/A" */
+	char *detail;		/* justification / detail text */
+} ics_entry_t;
+
+typedef struct dut {
+	char *manufacturer, *model, *hw_version, *sw_version, *serial;
+	strlist_t addresses;	/* optional: declared addresses */
+	dut_iface_t *ifaces;
+	size_t n_ifaces;
+	ics_entry_t *ics;
+	size_t n_ics;
+	char *file;
+	char *sha256;
+} dut_t;
+
+void dut_free(dut_t *d);
+const ics_entry_t *dut_ics(const dut_t *d, const char *ref); /* NULL if absent */
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * Probe kinds.  A probe is one kind of active check (a TCP inventory, a
+ * telnet login prompt read, ...).  Each kind declares its parameters and the
+ * evidence fields it fills, so `iotcert check` can validate a test case
+ * without running it, and registers in the single table in probes/registry.c.
+ *
+ * A probe runs in a worker thread with its own probe_ctx_t; it must honour
+ * ctx->deadline_ms on every network operation and return one of the
+ * probe_status_t codes.  It never decides the verdict: expectations over its
+ * evidence fields do, except that INCONCLUSIVE/ERROR statuses override.
+ */
+#ifndef IOTCERT_PROBE_H
+#define IOTCERT_PROBE_H
+
+#include <stdint.h>
+
+#include "evidence.h"
+#include "model.h"
+#include "target.h"
+
+typedef enum probe_scope {
+	SCOPE_DEVICE,		/* runs once per device */
+	SCOPE_SERVICE,		/* runs once per matching service */
+} probe_scope_t;
+
+typedef struct param_spec {
+	const char *name;
+	value_type_t type;
+	const char *def;	/* default as text, NULL = none (required if !optional) */
+	bool optional;
+	const char *help;
+} param_spec_t;
+
+typedef struct field_spec {
+	const char *name;
+	value_type_t type;
+	const char *help;
+} field_spec_t;
+
+typedef enum probe_status {
+	PROBE_OK = 0,		/* evidence gathered; expectations decide */
+	PROBE_INCONCLUSIVE,	/* the device did not let us decide (timeout, garbage) */
+	PROBE_ERROR,		/* the harness failed (bad parameter, resource) */
+} probe_status_t;
+
+typedef struct probe_ctx {
+	const target_t *target;
+	const service_t *svc;	/* the service instance, NULL for SCOPE_DEVICE */
+	const dut_t *dut;	/* NULL without --dut */
+	const step_t *step;	/* parameters */
+	evidence_t *ev;		/* where results go */
+	uint64_t deadline_ms;	/* mono_ms() deadline of this step */
+	const volatile int *cancel; /* nonzero: stop as soon as possible */
+	char reason[512];	/* set with INCONCLUSIVE / ERROR */
+} probe_ctx_t;
+
+typedef probe_status_t (*probe_fn)(probe_ctx_t *ctx);
+
+typedef struct probe_kind {
+	const char *name;
+	const char *summary;
+	probe_scope_t scope;
+	const param_spec_t *params;	/* terminated by {NULL} */
+	const field_spec_t *fields;	/* terminated by {NULL} */
+	probe_fn run;
+} probe_kind_t;
+
+const probe_kind_t *probe_find(const char *name);
+const probe_kind_t *const *probe_all(size_t *n);
+const field_spec_t *probe_field(const probe_kind_t *k, const char *name);
+const param_spec_t *probe_param(const probe_kind_t *k, const char *name);
+
+/* Parameter accessors for probe implementations (fall back to the spec default). */
+long long step_int(const probe_ctx_t *ctx, const char *name);
+bool step_bool(const probe_ctx_t *ctx, const char *name);
+const char *step_str(const probe_ctx_t *ctx, const char *name); /* NULL if none */
+const value_t *step_param(const step_t *s, const char *name);
+
+/* printf into ctx->reason and return the status, for one-line exits. */
+probe_status_t probe_fail(probe_ctx_t *ctx, probe_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

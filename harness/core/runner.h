@@ -1,0 +1,33 @@
+/*
+ * The runner: turns the selected test cases into instances (one per device,
+ * or one per matching discovered service), decides applicability, runs the
+ * instances on a bounded pool of worker threads, each step under a deadline,
+ * and derives each verdict from probe statuses and expectations.
+ */
+#ifndef IOTCERT_RUNNER_H
+#define IOTCERT_RUNNER_H
+
+#include "core/model.h"
+#include "core/progress.h"
+#include "core/run.h"
+#include "net/tls.h"
+
+typedef struct runner_opts {
+	const caseset_t *cases;
+	const strlist_t *select;	/* --select items, may be NULL */
+	const scheme_t *scheme;		/* may be NULL */
+	const dut_t *dut;		/* may be NULL */
+	const target_t *target;		/* after discovery */
+	unsigned jobs;			/* parallel instances; default 4 */
+	unsigned case_timeout_ms;	/* default 60000 */
+	const volatile int *cancel;
+	progress_t *progress;		/* may be NULL */
+} runner_opts_t;
+
+/* Fills run->results (in case order); returns the number of instances. */
+size_t runner_run(run_t *run, const runner_opts_t *o);
+
+/* Runs one instance's steps into r (exposed for tests). */
+void runner_exec(case_result_t *r, const runner_opts_t *o);
+
+#endif

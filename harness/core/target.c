@@ -1,0 +1,107 @@
+/*
+ * Target resolution and the service inventory container.
+ */
+#include "target.h"
+#include "util.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ADDRS 8
+
+target_t *
+target_new(const char *host, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	int rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot resolve target '%s': %s", host, gai_strerror(rc));
+		return NULL;
+	}
+	target_t *t = xcalloc(1, sizeof(*t));
+	t->host = xstrdup(host);
+	t->addrs = xcalloc(MAX_ADDRS, sizeof(*t->addrs));
+	for (struct addrinfo *ai = res; ai && t->n_addrs < MAX_ADDRS; ai = ai->ai_next) {
+		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
+			continue;
+		bool dup = false;
+		for (size_t i = 0; i < t->n_addrs; i++)
+			if (t->addrs[i].len == ai->ai_addrlen &&
+			    memcmp(&t->addrs[i].ss, ai->ai_addr, ai->ai_addrlen) == 0)
+				dup = true;
+		if (dup)
+			continue;
+		target_addr_t *a = &t->addrs[t->n_addrs++];
+		memcpy(&a->ss, ai->ai_addr, ai->ai_addrlen);
+		a->len = ai->ai_addrlen;
+		char num[INET6_ADDRSTRLEN] = "";
+		if (ai->ai_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, num, sizeof(num));
+			snprintf(a->text, sizeof(a->text), "%s", num);
+		} else {
+			const struct sockaddr_in6 *s6 = (void *)ai->ai_addr;
+			inet_ntop(AF_INET6, &s6->sin6_addr, num, sizeof(num));
+			char ifn[IF_NAMESIZE] = "";
+			if (s6->sin6_scope_id && if_indextoname(s6->sin6_scope_id, ifn))
+				snprintf(a->text, sizeof(a->text), "%s%%%s", num, ifn);
+			else
+				snprintf(a->text, sizeof(a->text), "%s", num);
+		}
+	}
+	freeaddrinfo(res);
+	if (t->n_addrs == 0) {
+		snprintf(err, errlen, "target '%s' has no IPv4 or IPv6 address", host);
+		target_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+target_free(target_t *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->n_svcs; i++) {
+		free(t->svcs[i].protocol);
+		free(t->svcs[i].product);
+		free(t->svcs[i].version);
+		free(t->svcs[i].how);
+		free(t->svcs[i].banner);
+	}
+	free(t->svcs);
+	free(t->addrs);
+	free(t->host);
+	free(t);
+}
+
+service_t *
+target_add_service(target_t *t, const char *transport, int port, const target_addr_t *addr)
+{
+	if (t->n_svcs == t->cap_svcs) {
+		t->cap_svcs = t->cap_svcs ? t->cap_svcs * 2 : 16;
+		t->svcs = xrealloc(t->svcs, t->cap_svcs, sizeof(*t->svcs));
+	}
+	service_t *s = &t->svcs[t->n_svcs++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->transport, sizeof(s->transport), "%s", transport);
+	s->port = port;
+	s->addr = addr;
+	s->protocol = xstrdup("unknown");
+	return s;
+}
+
+const service_t *
+target_find(const target_t *t, const char *transport, int port)
+{
+	for (size_t i = 0; i < t->n_svcs; i++)
+		if (t->svcs[i].port == port && strcmp(t->svcs[i].transport, transport) == 0)
+			return &t->svcs[i];
+	return NULL;
+}

@@ -1,0 +1,201 @@
+/*
+ * Identification of an open TCP port by content, in this order: a banner
+ * the service sends by itself (ssh, telnet, ftp, shells); if silent, a TLS
+ * ClientHello (a plain HTTP server answers it with a 400, which identifies
+ * it too); then HTTP, MQTT CONNECT and RTSP OPTIONS, each on a fresh
+ * connection with a short bounded wait.  Over TLS, HTTP then MQTT are tried.
+ */
+#include "discover/discover.h"
+#include "core/util.h"
+#include "proto/ident.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BANNER_MAX 4096
+
+typedef struct probe_io {
+	const discover_opts_t *o;
+	service_t *svc;
+	evidence_t *ev;
+	uint64_t port_deadline;
+} probe_io_t;
+
+static unsigned
+ms_or(unsigned v, unsigned def)
+{
+	return v ? v : def;
+}
+
+/* Connects, optionally sends `req`, reads what comes back within wait_ms. */
+static size_t
+exchange(probe_io_t *io, const void *req, size_t reqlen, unsigned wait_ms,
+    uint8_t *buf, size_t cap)
+{
+	conn_t c;
+	uint64_t dl = deadline_min(mono_ms() + wait_ms, io->port_deadline);
+	if (conn_tcp(&c, io->svc->addr, io->svc->port, dl, io->o->cancel, io->ev) != NET_OK)
+		return 0;
+	size_t len = 0;
+	if (reqlen == 0 || conn_write(&c, req, reqlen, dl) == NET_OK) {
+		/* Keep reading until the wait ends, the peer closes or buf is full. */
+		while (len < cap) {
+			size_t got = 0;
+			if (conn_read(&c, buf + len, cap - len, &got, dl) != NET_OK)
+				break;
+			len += got;
+			if (reqlen && len >= 12 && memmem(buf, len, "\r\n\r\n", 4))
+				break;
+			if (reqlen && len >= 2 && buf[0] == 0x20)
+				break;	/* an MQTT CONNACK is complete in one read */
+		}
+	}
+	conn_close(&c);
+	return len;
+}
+
+static void
+set_ident(service_t *svc, const ident_t *id, bool tls, const char *protocol)
+{
+	free(svc->protocol);
+	svc->protocol = xstrdup(protocol ? protocol : id->protocol);
+	svc->tls = tls;
+	free(svc->product);
+	free(svc->version);
+	free(svc->how);
+	svc->product = id->product[0] ? xstrdup(id->product) : NULL;
+	svc->version = id->version[0] ? xstrdup(id->version) : NULL;
+	svc->how = xstrdup(id->how);
+}
+
+static void
+keep_banner(service_t *svc, const uint8_t *p, size_t n)
+{
+	if (svc->banner || n == 0)
+		return;
+	svc->banner = xstrndup((const char *)p, n);
+	svc->banner_len = n;
+}
+
+static size_t
+http_request(char *out, size_t cap, const service_t *svc)
+{
+	return (size_t)snprintf(out, cap,
+	    "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: iotcert\r\n"
+	    "Accept: */*\r\nConnection: close\r\n\r\n", svc->addr->text);
+}
+
+/* Over TLS: which application? */
+static void
+identify_tls(probe_io_t *io, unsigned wait_ms)
+{
+	service_t *svc = io->svc;
+	uint8_t buf[BANNER_MAX];
+	char req[512];
+	ident_t id;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		conn_t c;
+		uint64_t dl = deadline_min(mono_ms() + 2 * wait_ms, io->port_deadline);
+		if (conn_tcp(&c, svc->addr, svc->port, dl, io->o->cancel, io->ev) != NET_OK)
+			break;
+		tls_conn_t tc;
+		char err[256];
+		if (tls_connect(io->o->tls, &tc, &c, NULL, dl, err, sizeof(err)) != NET_OK) {
+			tls_close(&tc);
+			conn_close(&c);
+			break;
+		}
+		size_t reqlen = attempt == 0 ? http_request(req, sizeof(req), svc)
+		    : mqtt_connect_build((uint8_t *)req, sizeof(req), "iotcert", NULL, NULL);
+		size_t len = 0;
+		if (tls_write(&tc, req, reqlen, dl) == NET_OK) {
+			while (len < sizeof(buf)) {
+				size_t got;
+				if (tls_read(&tc, buf + len, sizeof(buf) - len, &got, dl) != NET_OK)
+					break;
+				len += got;
+				if (memmem(buf, len, "\r\n\r\n", 4) || (len >= 2 && buf[0] == 0x20))
+					break;
+			}
+		}
+		tls_close(&tc);
+		conn_close(&c);
+		if (attempt == 0 && ident_http(buf, len, &id)) {
+			set_ident(svc, &id, true, "https");
+			svc->how = (free(svc->how), xstrdup("TLS handshake, then HTTP status line"));
+			return;
+		}
+		if (attempt == 1 && ident_mqtt(buf, len, &id)) {
+			set_ident(svc, &id, true, "mqtts");
+			svc->how = (free(svc->how), xstrdup("TLS handshake, then MQTT CONNACK"));
+			return;
+		}
+	}
+	memset(&id, 0, sizeof(id));
+	id.how = "TLS handshake (application not identified)";
+	set_ident(svc, &id, true, "tls");
+}
+
+void
+discover_identify(service_t *svc, const discover_opts_t *o, evidence_t *ev)
+{
+	probe_io_t io = { .o = o, .svc = svc, .ev = ev,
+	    .port_deadline = mono_ms() + 10 * ms_or(o->probe_ms, 1500) };
+	unsigned wait = ms_or(o->probe_ms, 1500);
+	uint8_t buf[BANNER_MAX];
+	ident_t id;
+
+	size_t n = exchange(&io, NULL, 0, ms_or(o->banner_ms, 1200), buf, sizeof(buf));
+	keep_banner(svc, buf, n);
+	if (n && ident_banner(buf, n, &id)) {
+		set_ident(svc, &id, false, NULL);
+		return;
+	}
+	if (n) {	/* talks first, but in nothing we know: report what it said */
+		memset(&id, 0, sizeof(id));
+		id.how = "unrecognised banner";
+		set_ident(svc, &id, false, "unknown");
+		return;
+	}
+
+	uint8_t hello[512];
+	size_t hl = tls_client_hello_build(hello, sizeof(hello));
+	n = exchange(&io, hello, hl, wait, buf, sizeof(buf));
+	if (ident_tls_record(buf, n) && o->tls) {
+		identify_tls(&io, wait);
+		return;
+	}
+	if (ident_http(buf, n, &id)) {
+		keep_banner(svc, buf, n);
+		set_ident(svc, &id, false, NULL);
+		return;
+	}
+
+	char req[512];
+	size_t rl = http_request(req, sizeof(req), svc);
+	n = exchange(&io, req, rl, wait, buf, sizeof(buf));
+	if (ident_http(buf, n, &id)) {
+		keep_banner(svc, buf, n);
+		set_ident(svc, &id, false, NULL);
+		return;
+	}
+	rl = mqtt_connect_build((uint8_t *)req, sizeof(req), "iotcert", NULL, NULL);
+	n = exchange(&io, req, rl, wait, buf, sizeof(buf));
+	if (ident_mqtt(buf, n, &id)) {
+		set_ident(svc, &id, false, NULL);
+		return;
+	}
+	rl = (size_t)snprintf(req, sizeof(req),
+	    "OPTIONS rtsp://%s:%d/ RTSP/1.0\r\nCSeq: 1\r\n\r\n", svc->addr->text, svc->port);
+	n = exchange(&io, req, rl, wait, buf, sizeof(buf));
+	if (ident_rtsp(buf, n, &id)) {
+		keep_banner(svc, buf, n);
+		set_ident(svc, &id, false, NULL);
+		return;
+	}
+	memset(&id, 0, sizeof(id));
+	id.how = n ? "unrecognised answer to probes" : "silent to every probe";
+	keep_banner(svc, buf, n);
+	set_ident(svc, &id, false, "unknown");
+}

@@ -1,0 +1,215 @@
+/*
+ * Scheme profiles: which frameworks a run rolls up to, which cases it
+ * selects, which ports discovery scans, and the provisions the scheme lists
+ * so the report can show what was not tested.  Provision refs go through the
+ * same framework table as test cases, so the two always agree on spelling.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frameworks.h"
+#include "load.h"
+#include "loaders.h"
+#include "schema.h"
+
+enum { K_SCHEME, K_TITLE, K_VERSION, K_SOURCE, K_FRAMEWORKS, K_CASES,
+	K_DISCOVERY, K_PROVISIONS, K__N };
+static const skey_t scheme_keys[K__N] = {
+	[K_SCHEME] = { "scheme", ST_STR, true },
+	[K_TITLE] = { "title", ST_STR, true },
+	[K_VERSION] = { "version", ST_STR, true },
+	[K_SOURCE] = { "source", ST_STR, true },
+	[K_FRAMEWORKS] = { "frameworks", ST_SEQ, true },
+	[K_CASES] = { "cases", ST_SEQ, false },
+	[K_DISCOVERY] = { "discovery", ST_MAP, true },
+	[K_PROVISIONS] = { "provisions", ST_SEQ, false },
+};
+
+enum { D_TCP, D_UDP, D__N };
+static const skey_t discovery_keys[D__N] = {
+	[D_TCP] = { "tcp", ST_SEQ, true },
+	[D_UDP] = { "udp", ST_SEQ, false },
+};
+
+enum { P_FRAMEWORK, P_EDITION, P_REF, P_STATUS, P_TITLE, P__N };
+static const skey_t provision_keys[P__N] = {
+	[P_FRAMEWORK] = { "framework", ST_STR, true },
+	[P_EDITION] = { "edition", ST_STR, false },
+	[P_REF] = { "ref", ST_SCALAR, true },
+	[P_STATUS] = { "status", ST_STR, false },
+	[P_TITLE] = { "title", ST_STR, true },
+};
+
+static bool
+is_token(const char *s)
+{
+	return (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ?
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s) : false;
+}
+
+static const char *
+known_frameworks(char *buf, size_t len)
+{
+	const char *t[32];
+	size_t n = framework_tokens(t, ARRAY_LEN(t));
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && i < ARRAY_LEN(t); i++) {
+		size_t used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t[i]);
+	}
+	return buf;
+}
+
+static bool
+check_framework(const sctx_t *sc, const ynode_t *n, const char *tok)
+{
+	if (framework_find(tok))
+		return true;
+	const char *t[32];
+	size_t nt = framework_tokens(t, ARRAY_LEN(t));
+	const char *near = nearest(tok, t, nt < ARRAY_LEN(t) ? nt : ARRAY_LEN(t));
+	char all[512];
+	if (near)
+		schema_err(sc, n, "unknown framework '%s' (did you mean '%s'?)", tok, near);
+	else
+		schema_err(sc, n, "unknown framework '%s' (known: %s)", tok,
+		    known_frameworks(all, sizeof(all)));
+	return false;
+}
+
+static bool
+load_provision(const sctx_t *sc, const ynode_t *n, const strlist_t *rollup,
+    provision_t *p)
+{
+	const ynode_t *v[P__N];
+	size_t before = sc->d->errors;
+	schema_check(sc, n, "provision", provision_keys, P__N, v);
+	const framework_key_t *fk = NULL;
+	if (v[P_FRAMEWORK]) {
+		p->framework = xstrdup(v[P_FRAMEWORK]->str);
+		if (check_framework(sc, v[P_FRAMEWORK], p->framework))
+			fk = framework_find(p->framework);
+		if (fk && !strlist_has(rollup, p->framework))
+			schema_warn(sc, v[P_FRAMEWORK], "framework '%s' is not in this "
+			    "scheme's 'frameworks'; its provisions are not rolled up",
+			    p->framework);
+	}
+	if (v[P_EDITION])
+		sget_str(sc, v[P_EDITION], "edition", &p->edition);
+	/* Case maps carry an edition only for versioned frameworks; a provision
+	 * must say the same or the roll-up would never match them. */
+	if (fk && fk->edition && ymap_get(n, "edition") == NULL)
+		schema_err(sc, n, "provision: framework '%s' needs an 'edition'",
+		    p->framework);
+	else if (fk && fk->edition && p->edition &&
+	    !framework_edition_known(p->framework, p->edition))
+		schema_err(sc, v[P_EDITION], "unknown edition '%s' of '%s'", p->edition,
+		    p->framework);
+	else if (fk && !fk->edition && p->edition)
+		schema_err(sc, v[P_EDITION], "framework '%s' is not versioned; "
+		    "remove 'edition'", p->framework);
+	if (v[P_REF] && sget_text(sc, v[P_REF], "ref", &p->ref) && fk &&
+	    !framework_ref_ok(fk, p->ref))
+		schema_err(sc, v[P_REF], "bad %s provision ref '%s' (expected %s)",
+		    p->framework, p->ref, fk->ref_re);
+	if (v[P_STATUS])
+		sget_str(sc, v[P_STATUS], "status", &p->status);
+	if (v[P_TITLE])
+		sget_str(sc, v[P_TITLE], "title", &p->title);
+	return sc->d->errors == before;
+}
+
+static void
+load_provisions(const sctx_t *sc, const ynode_t *list, scheme_t *s)
+{
+	size_t n = list->n_items;
+	if (n == 0)
+		return;
+	s->provisions = xcalloc(n, sizeof(*s->provisions));
+	char **keys = xcalloc(n, sizeof(*keys));
+	const ynode_t **nodes = xcalloc(n, sizeof(*nodes));
+	size_t nk = 0;
+	for (size_t i = 0; i < n; i++) {
+		provision_t *p = &s->provisions[s->n_provisions++];
+		if (!load_provision(sc, list->items[i], &s->frameworks, p))
+			continue;
+		nodes[nk] = list->items[i];
+		keys[nk++] = xasprintf("%s%s%s %s", p->framework, p->edition ? "-" : "",
+		    p->edition ? p->edition : "", p->ref);
+	}
+	schema_dups(sc, nodes, (const char *const *)keys, nk, "provision");
+	for (size_t i = 0; i < nk; i++)
+		free(keys[i]);
+	free(keys);
+	free(nodes);
+}
+
+static void
+load_discovery(const sctx_t *sc, const ynode_t *n, scheme_t *s)
+{
+	const ynode_t *v[D__N];
+	schema_check(sc, n, "discovery", discovery_keys, D__N, v);
+	if (v[D_TCP] && sget_ports(sc, v[D_TCP], "tcp", &s->tcp_ports,
+	    &s->n_tcp_ports) && s->n_tcp_ports == 0)
+		schema_err(sc, v[D_TCP], "discovery: 'tcp' needs at least one port");
+	if (v[D_UDP])
+		sget_ports(sc, v[D_UDP], "udp", &s->udp_ports, &s->n_udp_ports);
+}
+
+scheme_t *
+scheme_from_doc(const ydoc_t *doc, diags_t *d)
+{
+	if (doc_wrong_kind(doc, "scheme profile", d))
+		return NULL;
+	size_t before = d->errors;
+	scheme_t *s = xcalloc(1, sizeof(*s));
+	s->file = xstrdup(doc->file);
+	s->sha256 = xstrdup(doc->sha256);
+	const sctx_t sc = { .file = s->file, .d = d };
+	const ynode_t *v[K__N];
+	schema_check(&sc, doc->root, "scheme profile", scheme_keys, K__N, v);
+	if (v[K_SCHEME] && sget_str(&sc, v[K_SCHEME], "scheme", &s->name) &&
+	    !is_token(s->name))
+		schema_err(&sc, v[K_SCHEME], "scheme '%s' must match [a-z0-9][a-z0-9._-]*",
+		    s->name);
+	if (v[K_TITLE])
+		sget_str(&sc, v[K_TITLE], "title", &s->title);
+	if (v[K_VERSION])
+		sget_str(&sc, v[K_VERSION], "version", &s->version);
+	if (v[K_SOURCE])
+		sget_str(&sc, v[K_SOURCE], "source", &s->source);
+	if (v[K_FRAMEWORKS] && sget_strlist(&sc, v[K_FRAMEWORKS], "frameworks",
+	    &s->frameworks)) {
+		for (size_t i = 0; i < s->frameworks.n; i++)
+			check_framework(&sc, v[K_FRAMEWORKS]->items[i], s->frameworks.v[i]);
+		schema_dups(&sc, (const ynode_t *const *)v[K_FRAMEWORKS]->items,
+		    (const char *const *)s->frameworks.v, s->frameworks.n, "framework");
+		if (s->frameworks.n == 0)
+			schema_err(&sc, v[K_FRAMEWORKS], "frameworks: at least one is needed");
+	}
+	if (v[K_CASES] && sget_strlist(&sc, v[K_CASES], "cases", &s->select))
+		for (size_t i = 0; i < s->select.n; i++)
+			if (s->select.v[i][0] == '\0')
+				schema_err(&sc, v[K_CASES]->items[i], "cases: empty selector");
+	if (v[K_DISCOVERY])
+		load_discovery(&sc, v[K_DISCOVERY], s);
+	if (v[K_PROVISIONS])
+		load_provisions(&sc, v[K_PROVISIONS], s);
+	if (d->errors != before || doc->errors) {
+		scheme_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+scheme_t *
+load_scheme(const char *path, diags_t *d)
+{
+	ydoc_t *doc = ydoc_load(path, d);
+	if (doc == NULL)
+		return NULL;
+	scheme_t *s = scheme_from_doc(doc, d);
+	ydoc_free(doc);
+	return s;
+}

@@ -1,0 +1,118 @@
+/*
+ * service-inventory: compares the services discovery found with the interfaces
+ * the DUT profile declares (EN 303 645 5.6-1, TS 103 701 5.6-1-2: "every
+ * interface found by scanning is documented; every interface marked disabled
+ * is unreachable").
+ */
+#include "core/probe.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const param_spec_t params[] = {
+	{ "ignore", VT_LIST, NULL, true, "services (\"tcp/80\") left out of the comparison" },
+	{ NULL, 0, NULL, false, NULL },
+};
+
+static const field_spec_t fields[] = {
+	{ "dut_profile", VT_BOOL, "a DUT profile declaring interfaces was given" },
+	{ "open_count", VT_INT, "number of open services found" },
+	{ "open_services", VT_LIST, "open services as \"tcp/2323 telnet\"" },
+	{ "undeclared", VT_LIST, "open services the DUT profile does not declare (\"tcp/9999\")" },
+	{ "disabled_open", VT_LIST, "services declared disabled that answer" },
+	{ "declared_closed", VT_LIST, "services declared enabled that were not found" },
+	{ NULL, 0, NULL },
+};
+
+static bool
+ignored(const value_t *ign, const char *key)
+{
+	if (ign == NULL || ign->type != VT_LIST)
+		return false;
+	for (size_t i = 0; i < ign->n_items; i++)
+		if (strcmp(ign->items[i], key) == 0)
+			return true;
+	return false;
+}
+
+static const dut_iface_t *
+declared(const dut_t *d, const char *transport, int port)
+{
+	for (size_t i = 0; d && i < d->n_ifaces; i++)
+		if (d->ifaces[i].port == port && strcmp(d->ifaces[i].transport, transport) == 0)
+			return &d->ifaces[i];
+	return NULL;
+}
+
+static probe_status_t
+run(probe_ctx_t *ctx)
+{
+	const target_t *t = ctx->target;
+	const dut_t *d = ctx->dut;
+	const value_t *ign = step_param(ctx->step, "ignore");
+	evidence_t *ev = ctx->ev;
+	bool have = d && d->n_ifaces > 0;
+
+	ev_set_bool(ev, "dut_profile", have);
+	ev_list_init(ev, "open_services");
+	ev_list_init(ev, "undeclared");
+	ev_list_init(ev, "disabled_open");
+	ev_list_init(ev, "declared_closed");
+	long long open = 0;
+	for (size_t i = 0; i < t->n_svcs; i++) {
+		const service_t *s = &t->svcs[i];
+		char key[32], desc[96];
+		snprintf(key, sizeof(key), "%s/%d", s->transport, s->port);
+		if (ignored(ign, key))
+			continue;
+		open++;
+		snprintf(desc, sizeof(desc), "%s %s", key, s->protocol);
+		ev_list_push(ev, "open_services", desc);
+		if (!have)
+			continue;
+		const dut_iface_t *di = declared(d, s->transport, s->port);
+		if (di == NULL) {
+			ev_list_push(ev, "undeclared", key);
+			finding_t *f = ev_finding(ev, "undeclared-service", s->transport,
+			    s->protocol, s->port,
+			    "%s service on %s is open but not declared in the DUT profile",
+			    s->protocol, key);
+			finding_attr(f, "declared", "no");
+		} else if (!di->enabled) {
+			ev_list_push(ev, "disabled_open", key);
+			finding_t *f = ev_finding(ev, "disabled-service-open", s->transport,
+			    s->protocol, s->port,
+			    "%s is declared disabled in the DUT profile but answers (%s)",
+			    key, s->protocol);
+			finding_attr(f, "declared", "disabled");
+		}
+	}
+	ev_set_int(ev, "open_count", open);
+	for (size_t i = 0; have && i < d->n_ifaces; i++) {
+		const dut_iface_t *di = &d->ifaces[i];
+		if (!di->enabled || target_find(t, di->transport, di->port))
+			continue;
+		char key[32];
+		snprintf(key, sizeof(key), "%s/%d", di->transport, di->port);
+		ev_list_push(ev, "declared_closed", key);
+	}
+	if (t->n_svcs == 0 && t->ports_closed == 0)
+		return probe_fail(ctx, PROBE_INCONCLUSIVE,
+		    "the device answered on none of the %zu ports scanned (all filtered): "
+		    "is it up and reachable?", t->ports_scanned);
+	if (!have)
+		return probe_fail(ctx, PROBE_INCONCLUSIVE,
+		    "no DUT profile declares the device's interfaces (give --dut FILE); "
+		    "found %lld open services", open);
+	return PROBE_OK;
+}
+
+const probe_kind_t probe_service_inventory = {
+	.name = "service-inventory",
+	.summary = "compare the discovered services with the DUT profile's interfaces",
+	.scope = SCOPE_DEVICE,
+	.params = params,
+	.fields = fields,
+	.run = run,
+};

@@ -1,0 +1,31 @@
+/*
+ * The one table of probe kinds.  A new probe is a file in probes/ defining a
+ * const probe_kind_t and one line here.
+ */
+#include "core/probe.h"
+
+#include <string.h>
+
+extern const probe_kind_t probe_service_inventory;
+extern const probe_kind_t probe_cleartext_login;
+
+static const probe_kind_t *const kinds[] = {
+	&probe_service_inventory,
+	&probe_cleartext_login,
+};
+
+const probe_kind_t *
+probe_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i]->name, name) == 0)
+			return kinds[i];
+	return NULL;
+}
+
+const probe_kind_t *const *
+probe_all(size_t *n)
+{
+	*n = sizeof(kinds) / sizeof(kinds[0]);
+	return kinds;
+}

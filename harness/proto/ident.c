@@ -1,0 +1,309 @@
+/*
+ * Banner and response classification.  Conservative: a protocol is named only
+ * on a structural match (a status line, a packet type and length), never on a
+ * port number, so telnet on 2323 and HTTP on 8081 are recognised as such.
+ */
+#include "proto/ident.h"
+#include "proto/cursor.h"
+#include "proto/telnet.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static bool
+starts(const uint8_t *p, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	return n >= k && memcmp(p, s, k) == 0;
+}
+
+/* Copies the printable run of the first line after `skip` bytes. */
+static void
+first_line(const uint8_t *p, size_t n, size_t skip, char *out, size_t outlen)
+{
+	size_t o = 0;
+	for (size_t i = skip; i < n && o + 1 < outlen; i++) {
+		if (p[i] == '\r' || p[i] == '\n')
+			break;
+		out[o++] = isprint(p[i]) ? (char)p[i] : '?';
+	}
+	out[o] = '\0';
+}
+
+static bool
+ends_with_shell_prompt(const uint8_t *p, size_t n)
+{
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\0'))
+		n--;
+	return n && (p[n - 1] == '#' || p[n - 1] == '$') ;
+}
+
+static bool
+has_ci(const uint8_t *p, size_t n, const char *needle)
+{
+	size_t k = strlen(needle);
+	for (size_t i = 0; i + k <= n; i++)
+		if (strncasecmp((const char *)p + i, needle, k) == 0)
+			return true;
+	return false;
+}
+
+bool
+ident_banner(const uint8_t *p, size_t n, ident_t *id)
+{
+	memset(id, 0, sizeof(*id));
+	if (n == 0)
+		return false;
+	if (starts(p, n, "SSH-")) {
+		char line[128];
+		first_line(p, n, 0, line, sizeof(line));
+		id->protocol = "ssh";
+		id->how = "SSH identification string";
+		/* SSH-2.0-dropbear_2022.83 → product dropbear, version 2022.83 */
+		const char *sw = strchr(line + 4, '-');
+		if (sw) {
+			sw++;
+			size_t k = strcspn(sw, "_ ");
+			snprintf(id->product, sizeof(id->product), "%.*s", (int)k, sw);
+			if (sw[k] == '_')
+				snprintf(id->version, sizeof(id->version), "%.*s",
+				    (int)strcspn(sw + k + 1, " "), sw + k + 1);
+		}
+		return true;
+	}
+	if (telnet_looks_like(p, n)) {
+		id->protocol = "telnet";
+		id->how = "telnet option negotiation";
+		return true;
+	}
+	if (starts(p, n, "220") && (n == 3 || p[3] == ' ' || p[3] == '-')) {
+		if (has_ci(p, n, "ftp") || !has_ci(p, n, "smtp")) {
+			id->protocol = "ftp";
+			id->how = "FTP 220 greeting";
+			first_line(p, n, 4, id->product, sizeof(id->product));
+			return true;
+		}
+	}
+	if (has_ci(p, n, "login:") || has_ci(p, n, "username:")) {
+		id->protocol = "telnet";
+		id->how = "plain-text login prompt";
+		return true;
+	}
+	if (ends_with_shell_prompt(p, n)) {
+		id->protocol = "debug-shell";
+		id->how = "shell prompt offered on connect";
+		return true;
+	}
+	return false;
+}
+
+int
+http_status(const uint8_t *p, size_t n)
+{
+	if (!starts(p, n, "HTTP/1.") && !starts(p, n, "HTTP/2") && !starts(p, n, "RTSP/1."))
+		return -1;
+	size_t i = 0;
+	while (i < n && p[i] != ' ')
+		i++;
+	if (i + 4 > n)
+		return -1;
+	int code = 0;
+	for (size_t k = i + 1; k < i + 4; k++) {
+		if (!isdigit(p[k]))
+			return -1;
+		code = code * 10 + (p[k] - '0');
+	}
+	return code;
+}
+
+bool
+http_header(const uint8_t *p, size_t n, const char *name, char *out, size_t outlen)
+{
+	size_t k = strlen(name);
+	size_t i = 0;
+	/* Skip the status line, then walk header lines until the blank line. */
+	while (i < n && p[i] != '\n')
+		i++;
+	i++;
+	while (i < n) {
+		size_t start = i;
+		while (i < n && p[i] != '\n')
+			i++;
+		size_t end = i;
+		if (end > start && p[end - 1] == '\r')
+			end--;
+		if (end == start)
+			break;
+		if (end - start > k && p[start + k] == ':' &&
+		    strncasecmp((const char *)p + start, name, k) == 0) {
+			size_t v = start + k + 1;
+			while (v < end && (p[v] == ' ' || p[v] == '\t'))
+				v++;
+			size_t o = 0;
+			for (; v < end && o + 1 < outlen; v++)
+				out[o++] = isprint(p[v]) ? (char)p[v] : '?';
+			out[o] = '\0';
+			return true;
+		}
+		i++;
+	}
+	return false;
+}
+
+static void
+split_product(const char *server, ident_t *id)
+{
+	/* "lighttpd/1.4.69" → product lighttpd, version 1.4.69 */
+	size_t k = strcspn(server, "/ ");
+	snprintf(id->product, sizeof(id->product), "%.*s", (int)k, server);
+	if (server[k] == '/')
+		snprintf(id->version, sizeof(id->version), "%.*s",
+		    (int)strcspn(server + k + 1, " "), server + k + 1);
+}
+
+bool
+ident_http(const uint8_t *p, size_t n, ident_t *id)
+{
+	memset(id, 0, sizeof(*id));
+	if (!starts(p, n, "HTTP/") || http_status(p, n) < 0)
+		return false;
+	id->protocol = "http";
+	id->how = "HTTP status line";
+	char server[128];
+	if (http_header(p, n, "Server", server, sizeof(server)))
+		split_product(server, id);
+	return true;
+}
+
+bool
+ident_rtsp(const uint8_t *p, size_t n, ident_t *id)
+{
+	memset(id, 0, sizeof(*id));
+	if (!starts(p, n, "RTSP/1.") || http_status(p, n) < 0)
+		return false;
+	id->protocol = "rtsp";
+	id->how = "RTSP status line";
+	char server[128];
+	if (http_header(p, n, "Server", server, sizeof(server)))
+		split_product(server, id);
+	return true;
+}
+
+bool
+ident_mqtt(const uint8_t *p, size_t n, ident_t *id)
+{
+	memset(id, 0, sizeof(*id));
+	cursor_t c;
+	cur_init(&c, p, n);
+	uint8_t type, len;
+	cur_u8(&c, &type);
+	cur_u8(&c, &len);
+	/* CONNACK: type 2, remaining length 2 (3.1.1) or >= 3 (v5 with properties). */
+	if (c.bad || type != 0x20 || len < 2 || len > 127)
+		return false;
+	id->protocol = "mqtt";
+	id->how = "MQTT CONNACK";
+	return true;
+}
+
+bool
+ident_tls_record(const uint8_t *p, size_t n)
+{
+	/* Handshake (22) or alert (21), major version 3. */
+	return n >= 5 && (p[0] == 22 || p[0] == 21) && p[1] == 3 && p[2] <= 4;
+}
+
+static size_t
+put_str(uint8_t *out, size_t cap, size_t o, const char *s)
+{
+	size_t k = strlen(s);
+	if (o + 2 + k > cap)
+		return cap + 1;
+	out[o] = (uint8_t)(k >> 8);
+	out[o + 1] = (uint8_t)k;
+	memcpy(out + o + 2, s, k);
+	return o + 2 + k;
+}
+
+size_t
+mqtt_connect_build(uint8_t *out, size_t cap, const char *client_id,
+    const char *user, const char *pass)
+{
+	uint8_t body[512];
+	size_t o = 0;
+	o = put_str(body, sizeof(body), o, "MQTT");
+	if (o + 4 > sizeof(body))
+		return 0;
+	body[o++] = 4;	/* protocol level 3.1.1 */
+	uint8_t flags = 0x02;	/* clean session */
+	if (user)
+		flags |= 0x80;
+	if (pass)
+		flags |= 0x40;
+	body[o++] = flags;
+	body[o++] = 0;
+	body[o++] = 30;	/* keepalive */
+	o = put_str(body, sizeof(body), o, client_id);
+	if (user)
+		o = put_str(body, sizeof(body), o, user);
+	if (pass)
+		o = put_str(body, sizeof(body), o, pass);
+	if (o > sizeof(body) || o > 127 || o + 2 > cap)
+		return 0;
+	out[0] = 0x10;
+	out[1] = (uint8_t)o;
+	memcpy(out + 2, body, o);
+	return o + 2;
+}
+
+size_t
+tls_client_hello_build(uint8_t *out, size_t cap)
+{
+	static const uint16_t suites[] = {
+		0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9,
+		0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0x009c, 0x009d, 0x002f,
+		0x0035, 0x000a, 0x0005, 0x00ff,
+	};
+	uint8_t hs[512];
+	size_t o = 0;
+	hs[o++] = 3;	/* client_version TLS 1.2 */
+	hs[o++] = 3;
+	for (int i = 0; i < 32; i++)
+		hs[o++] = (uint8_t)(i * 7 + 1);	/* fixed random: identification only */
+	hs[o++] = 0;	/* session id */
+	hs[o++] = 0;
+	hs[o++] = (uint8_t)(sizeof(suites));
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		hs[o++] = (uint8_t)(suites[i] >> 8);
+		hs[o++] = (uint8_t)suites[i];
+	}
+	hs[o++] = 1;	/* compression: null */
+	hs[o++] = 0;
+	/* Extensions: supported_groups, ec_point_formats, signature_algorithms. */
+	static const uint8_t ext[] = {
+		0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x1d, 0x00, 0x17, 0x00, 0x18,
+		0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,
+		0x00, 0x0d, 0x00, 0x0c, 0x00, 0x0a, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01,
+		0x05, 0x01, 0x02, 0x01,
+	};
+	hs[o++] = 0;
+	hs[o++] = sizeof(ext);
+	memcpy(hs + o, ext, sizeof(ext));
+	o += sizeof(ext);
+	size_t total = 5 + 4 + o;
+	if (total > cap)
+		return 0;
+	out[0] = 22;
+	out[1] = 3;
+	out[2] = 1;
+	out[3] = (uint8_t)((o + 4) >> 8);
+	out[4] = (uint8_t)(o + 4);
+	out[5] = 1;	/* client_hello */
+	out[6] = 0;
+	out[7] = (uint8_t)(o >> 8);
+	out[8] = (uint8_t)o;
+	memcpy(out + 9, hs, o);
+	return total;
+}

@@ -1,0 +1,185 @@
+/*
+ * iotcert-refdev: a reference consumer IoT device that certification labs point
+ * the harness at.  This header holds the types every file of the device shares:
+ * the configuration, the process-wide context, one accepted connection, and the
+ * entry points of each file.  Nothing here is global; the context is passed.
+ */
+#ifndef IOTCERT_REFDEV_H
+#define IOTCERT_REFDEV_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <openssl/ssl.h>
+
+#define REFDEV_VERSION "0.1.0"
+#define REFDEV_PROG "iotcert-refdev"
+
+#define REFDEV_MAX_CONNS 256
+#define REFDEV_IDLE_MS_DEFAULT 30000
+/* Hard cap on any one connection, however chatty the client is. */
+#define REFDEV_CONN_LIFETIME_MS (10 * 60 * 1000)
+/* Time allowed for the TLS handshake, which a client can otherwise stall. */
+#define REFDEV_HANDSHAKE_MS 10000
+
+enum refdev_mode { MODE_WEAK, MODE_HARDENED };
+
+enum svc {
+	SVC_TELNET,
+	SVC_HTTP,
+	SVC_MQTT,
+	SVC_HTTPS,
+	SVC_MQTTS,
+	SVC_DEBUG,
+	SVC_COUNT
+};
+
+#define SVC_BIT(s) (1u << (s))
+#define SVC_ALL ((1u << SVC_COUNT) - 1)
+
+typedef struct conn conn_t;
+
+/* Static description of a service: its name, default ports and handler. */
+typedef struct svc_info {
+	const char *name;
+	int weak_port;      /* 0: off by default in this mode */
+	int hardened_port;
+	bool tls;
+	const char *what;   /* one line for --help */
+	void (*run)(conn_t *c);
+} svc_info_t;
+
+const svc_info_t *svc_get(enum svc s);
+int svc_by_name(const char *name); /* -1 when unknown */
+
+/* Port request from the command line: unset, off, ephemeral, or a number. */
+#define PORT_UNSET (-1)
+#define PORT_AUTO (-2)
+
+typedef struct refdev_cfg {
+	enum refdev_mode mode;
+	char *addr;
+	int port[SVC_COUNT];           /* PORT_UNSET, 0 (off), PORT_AUTO, 1..65535 */
+	uint32_t misbehave[SVC_COUNT]; /* bit i: registry entry i is on */
+	char *ready_file;
+	bool quiet;
+	char *admin_password;          /* hardened credentials */
+	bool admin_password_generated;
+	char *mqtt_user;
+	char *mqtt_password;
+	int idle_ms;
+} refdev_cfg_t;
+
+typedef struct listener {
+	enum svc svc;
+	int fd;
+	int port;   /* actual port once bound */
+} listener_t;
+
+/*
+ * Process-wide state.  stop_rd becomes readable (and stays so: it is never
+ * drained) once shutdown begins, so every connection thread polls it too.
+ */
+typedef struct refdev {
+	refdev_cfg_t cfg;
+	SSL_CTX *tls;
+	int sig_fd;
+	int stop_rd, stop_wr;
+	listener_t lis[SVC_COUNT];
+	size_t nlis;
+	pthread_mutex_t lock;
+	pthread_cond_t drained;
+	int active;
+} refdev_t;
+
+/* Behaviour flags set by misbehaviour handlers and read by services. */
+enum {
+	CF_SLOW = 1u << 0,
+	CF_HALF_CLOSE = 1u << 1,
+	CF_BAD_CONNACK = 1u << 2,
+	CF_HTTP_NO_CRLF = 1u << 3,
+	CF_HTTP_HUGE_HEADERS = 1u << 4,
+	CF_HTTP_BAD_CHUNKED = 1u << 5,
+};
+
+#define CONN_RX_SIZE 4096
+
+struct conn {
+	refdev_t *rd;
+	enum svc svc;
+	int fd;
+	SSL *ssl;
+	char peer[80];
+	uint64_t end_ms;          /* hard lifetime deadline */
+	int idle_ms;              /* no-progress limit for any read or write */
+	unsigned flags;           /* CF_* */
+	size_t banner_pending;    /* giant-banner bytes still to send */
+	bool dead;                /* an I/O call failed: the rest fail fast */
+	unsigned char rx[CONN_RX_SIZE];
+	size_t rx_off, rx_len;
+};
+
+/* conn.c: deadline-bounded I/O over a socket, with or without TLS. */
+conn_t *conn_new(refdev_t *rd, enum svc svc, int fd, const char *peer);
+void conn_free(conn_t *c);
+int conn_read(conn_t *c, void *buf, size_t n);       /* >0, 0 at EOF, -1 */
+int conn_read_exact(conn_t *c, void *buf, size_t n); /* 0 or -1 */
+int conn_write(conn_t *c, const void *p, size_t n);  /* 0 or -1 */
+int conn_puts(conn_t *c, const char *s);
+int conn_printf(conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int conn_write_raw(conn_t *c, const void *p, size_t n); /* no slow/banner */
+int conn_sleep(conn_t *c, int ms);                   /* -1 when stopping */
+int conn_wait(conn_t *c, short events, int timeout_ms); /* 1 ready, 0 timeout, -1 */
+int conn_tls_accept(conn_t *c);
+void conn_set_idle(conn_t *c, int ms);
+/* Tightens the deadline to ms from now for one phase; unlimit restores it. */
+uint64_t conn_limit(conn_t *c, int ms);
+void conn_unlimit(conn_t *c, uint64_t saved);
+void conn_drain(conn_t *c, int max_ms);              /* read and discard */
+bool conn_greeted(conn_t *c);                        /* true: stop serving */
+void conn_finish(conn_t *c);                         /* orderly close */
+void conn_reset(conn_t *c);                          /* close with RST */
+void conn_log(conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* misbehave.c: the --misbehave registry. */
+int misbehave_parse(refdev_cfg_t *cfg, const char *list, char *err, size_t errlen);
+bool misbehave_apply(conn_t *c);   /* true when a switch consumed the connection */
+void misbehave_help(FILE *out);
+const char *misbehave_name(size_t i);
+
+/* tls.c */
+SSL_CTX *tls_ctx_new(enum refdev_mode mode, bool quiet, char *err, size_t errlen);
+void tls_ctx_free(SSL_CTX *ctx);
+int tls_random(void *buf, size_t n);   /* 0, or -1 when no entropy */
+char *random_password(size_t len);     /* alphanumeric; NULL on failure */
+bool secret_eq(const char *a, const char *b); /* constant time for equal lengths */
+
+/* listen.c */
+int listeners_open(refdev_t *rd);  /* 0, or prints why and returns -1 */
+void listeners_close(refdev_t *rd);
+void serve(refdev_t *rd);          /* until SIGINT/SIGTERM */
+bool refdev_wait_drained(refdev_t *rd, int max_ms);
+
+/* Services. */
+void svc_telnet_run(conn_t *c);
+void svc_debug_run(conn_t *c);
+void svc_http_run(conn_t *c);
+void svc_mqtt_run(conn_t *c);
+
+/* term.c: line input over a connection, with optional telnet handling. */
+typedef struct term term_t;
+term_t *term_new(conn_t *c, bool telnet);
+void term_free(term_t *t);
+int term_negotiate(term_t *t);     /* telnet: send our opening options */
+/* Reads one line (without terminator) into out; -1 on EOF/error/timeout. */
+int term_readline(term_t *t, char *out, size_t cap, bool echo);
+int term_write(term_t *t, const char *s); /* as data: IAC doubled on telnet */
+
+/* shell.c: the tiny root shell behind telnet login and the debug port. */
+void shell_run(conn_t *c, term_t *t, bool echo);
+
+#endif

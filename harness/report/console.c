@@ -1,0 +1,199 @@
+/*
+ * Terminal summary.  Column widths follow the data (up to a cap) and are
+ * counted in characters, not bytes, so UTF-8 titles line up; padding is
+ * measured on the plain text, so colour codes cannot skew it.
+ */
+#include "console.h"
+#include "escape.h"
+#include "writer.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define COL_MAX		24	/* framework, edition, ref */
+#define TITLE_COLS	48
+
+static const char *
+verdict_color(verdict_t v)
+{
+	switch (v) {
+	case V_PASS: return "\033[32m";
+	case V_FAIL: return "\033[1;31m";
+	case V_ERROR: return "\033[35m";
+	case V_INCONCLUSIVE: return "\033[33m";
+	default: return "\033[2m";
+	}
+}
+
+static size_t
+cols(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Escaped s cut to at most `max` columns, ending in "…" when cut; caller frees. */
+static char *
+cell(const char *s, size_t max)
+{
+	char *e = escape_str(s ? s : "-");
+	if (cols(e) <= max || max == 0)
+		return e;
+	size_t n = 0, i = 0;
+	for (; e[i]; i++) {
+		if (((unsigned char)e[i] & 0xc0) != 0x80 && n++ == max - 1)
+			break;
+	}
+	while (i > 0 && e[i - 1] == ' ')
+		i--;
+	char *t = xasprintf("%.*s\xe2\x80\xa6", (int)i, e);
+	free(e);
+	return t;
+}
+
+static void
+put_cell(FILE *out, const char *s, size_t width, const char *color)
+{
+	if (color)
+		fputs(color, out);
+	fputs(s, out);
+	if (color)
+		fputs("\033[0m", out);
+	for (size_t n = cols(s); n < width; n++)
+		fputc(' ', out);
+}
+
+static void
+widen(size_t *w, const char *s)
+{
+	char *c = cell(s, COL_MAX);
+	if (cols(c) > *w)
+		*w = cols(c);
+	free(c);
+}
+
+static size_t
+rollup_cases(const rollup_t *u)
+{
+	size_t n = 0;
+	for (int v = 0; v < V__COUNT; v++)
+		n += u->counts[v];
+	return n;
+}
+
+/* Provisions no selected case maps to are counted, not listed: they are all
+ * NOT_RUN and would bury the ones that were assessed. */
+static void
+provision_table(const run_t *r, FILE *out, bool color)
+{
+	if (r->n_rollups == 0) {
+		fputs("No provisions to roll up.\n", out);
+		return;
+	}
+	size_t wf = strlen("FRAMEWORK"), we = strlen("EDITION"), wr = strlen("REF");
+	size_t wv = strlen("NOT_APPLICABLE");
+	size_t unassessed = 0;
+	for (size_t i = 0; i < r->n_rollups; i++) {
+		if (rollup_cases(&r->rollups[i]) == 0)
+			continue;
+		widen(&wf, r->rollups[i].framework);
+		widen(&we, r->rollups[i].edition);
+		widen(&wr, r->rollups[i].ref);
+	}
+
+	fprintf(out, "%-*s  %-*s  %-*s  %-*s  %8s  %s\n", (int)wf, "FRAMEWORK",
+	    (int)we, "EDITION", (int)wr, "REF", (int)wv, "VERDICT", "FINDINGS",
+	    "TITLE");
+	for (size_t i = 0; i < r->n_rollups; i++) {
+		const rollup_t *u = &r->rollups[i];
+		if (rollup_cases(u) == 0) {
+			unassessed++;
+			continue;
+		}
+		char *f = cell(u->framework, COL_MAX), *e = cell(u->edition, COL_MAX);
+		char *ref = cell(u->ref, COL_MAX), *t = cell(u->title, TITLE_COLS);
+		put_cell(out, f, wf + 2, NULL);
+		put_cell(out, e, we + 2, NULL);
+		put_cell(out, ref, wr + 2, NULL);
+		put_cell(out, verdict_str(u->verdict), wv + 2,
+		    color ? verdict_color(u->verdict) : NULL);
+		fprintf(out, "%8zu  %s\n", u->findings, u->title ? t : "");
+		free(f);
+		free(e);
+		free(ref);
+		free(t);
+	}
+	if (unassessed)
+		fprintf(out, "(%zu more provision%s of the scheme not assessed by the selected "
+		    "test cases: NOT_RUN in the report)\n", unassessed, unassessed == 1 ? "" : "s");
+}
+
+/* The instances that did not pass, with their reasons: what a lab reads first. */
+static void
+problem_list(const run_t *r, FILE *out, bool color)
+{
+	bool header = false;
+	for (size_t i = 0; i < r->n_results; i++) {
+		const case_result_t *c = &r->results[i];
+		verdict_t v = report_case_verdict(c);
+		if (v != V_FAIL && v != V_ERROR && v != V_INCONCLUSIVE)
+			continue;
+		if (!header) {
+			fputs("\nNot passed:\n", out);
+			header = true;
+		}
+		char *id = escape_str(c->instance), *why = cell(c->reason, 100);
+		fputs("  ", out);
+		put_cell(out, verdict_str(v), strlen("INCONCLUSIVE") + 2,
+		    color ? verdict_color(v) : NULL);
+		fprintf(out, "%s\n      %s\n", id, why);
+		free(id);
+		free(why);
+	}
+}
+
+void
+report_console(const run_t *r, FILE *out, bool color)
+{
+	static const verdict_t order[] = { V_PASS, V_FAIL, V_INCONCLUSIVE,
+	    V_ERROR, V_NOT_APPLICABLE, V_NOT_RUN };
+	size_t counts[V__COUNT], findings;
+
+	provision_table(r, out, color);
+	problem_list(r, out, color);
+	report_counts(r, counts, &findings);
+	fprintf(out, "\nCases: %zu", r->n_results);
+	for (size_t i = 0; i < ARRAY_LEN(order); i++) {
+		fputs(i == 0 ? " (" : ", ", out);
+		bool on = color && counts[order[i]] > 0;
+		fprintf(out, "%s%zu %s%s", on ? verdict_color(order[i]) : "",
+		    counts[order[i]], verdict_str(order[i]), on ? "\033[0m" : "");
+	}
+	fprintf(out, "); findings: %zu\n", findings);
+	if (r->interrupted) {
+		char *why = escape_str(r->interrupted);
+		fprintf(out, "%sInterrupted:%s %s\n", color ? "\033[1;33m" : "",
+		    color ? "\033[0m" : "", why);
+		free(why);
+	}
+	for (size_t i = 0; i < r->n_evrefs; i++) {
+		char *f = escape_str(r->evrefs[i].file);
+		fprintf(out, "Evidence: %s\n", f ? f : "-");
+		free(f);
+	}
+}
+
+void
+report_console_paths(const char *dir, FILE *out)
+{
+	size_t n;
+	const report_writer_t *w = report_writers(&n);
+	for (size_t i = 0; i < n; i++) {
+		char *p = escape_str(dir);
+		fprintf(out, "Report (%s): %s/%s\n", w[i].name, p, w[i].file);
+		free(p);
+	}
+}
