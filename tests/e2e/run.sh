@@ -8,13 +8,15 @@ BUILD=${1:-build}
 . tests/lib/refdev.sh
 
 XSD=reports/iotcert-report.xsd
+# Loopback /24 the reference devices listen on; override to run suites side by side.
+NET=${IOTCERT_TEST_NET:-127.0.10}
 T=$(mktemp -d)
 WEAK_PID=""; HARD_PID=""
 trap 'refdev_stop "$WEAK_PID"; refdev_stop "$HARD_PID"; rm -rf "$T"' EXIT INT TERM
 
-refdev_start 127.0.10.1 weak "$T/weak.ready" || exit 1
+refdev_start $NET.1 weak "$T/weak.ready" || exit 1
 WEAK_PID=$REFDEV_PID
-refdev_start 127.0.10.2 hardened "$T/hard.ready" || exit 1
+refdev_start $NET.2 hardened "$T/hard.ready" || exit 1
 HARD_PID=$REFDEV_PID
 
 valid() {	# valid DIR: report.xml validates against the XSD
@@ -38,7 +40,7 @@ hashes() {	# hashes DIR: every evidence file exists and matches its sha256
 }
 
 echo "== weak reference device, with its DUT profile"
-"$BUILD/iotcert" run -q --target 127.0.10.1 --dut profiles/devices/refdev-weak.yaml \
+"$BUILD/iotcert" run -q --target $NET.1 --dut profiles/devices/refdev-weak.yaml \
 	--out "$T/weak" >"$T/weak.log" 2>&1
 assert_eq "exit code 1 (FAIL verdicts)" 1 $?
 R=$T/weak/report.xml
@@ -84,7 +86,7 @@ else
 fi
 
 echo "== hardened reference device, with its DUT profile"
-"$BUILD/iotcert" run -q --target 127.0.10.2 --dut profiles/devices/refdev-hardened.yaml \
+"$BUILD/iotcert" run -q --target $NET.2 --dut profiles/devices/refdev-hardened.yaml \
 	--out "$T/hard" >"$T/hard.log" 2>&1
 assert_eq "exit code 0 (no FAIL)" 0 $?
 R=$T/hard/report.xml
@@ -98,21 +100,21 @@ assert_eq "no findings at all" 0 "$(xq "$R" "count(//*[local-name()='finding'])"
 hashes "$T/hard"
 
 echo "== without a DUT profile"
-"$BUILD/iotcert" run -q --no-capture --target 127.0.10.2 --out "$T/nodut" >/dev/null 2>&1
+"$BUILD/iotcert" run -q --no-capture --target $NET.2 --out "$T/nodut" >/dev/null 2>&1
 assert_eq "exit code 0" 0 $?
 assert_eq "inventory INCONCLUSIVE without a declaration" INCONCLUSIVE \
 	"$(verdict "$T/nodut/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
 valid "$T/nodut"
 
 echo "== selection"
-"$BUILD/iotcert" run -q --no-capture --target 127.0.10.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
+"$BUILD/iotcert" run -q --no-capture --target $NET.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
 assert_eq "--select 5.5-4 runs only that case" "IOT-5.5-4-UNAUTHENTICATED-SHELL" \
 	"$(xmllint --xpath "//*[local-name()='testcase']/@case" "$T/sel/report.xml" | tr ' ' '\n' | sed -n 's/case="\(.*\)"/\1/p' | sort -u)"
 
 echo "== hardened device with telnet left on (declared disabled)"
-refdev_start 127.0.10.3 hardened "$T/tel.ready" --port telnet=2323 || exit 1
+refdev_start $NET.3 hardened "$T/tel.ready" --port telnet=2323 || exit 1
 TEL_PID=$REFDEV_PID
-"$BUILD/iotcert" run -q --no-capture --target 127.0.10.3 --dut profiles/devices/refdev-hardened.yaml \
+"$BUILD/iotcert" run -q --no-capture --target $NET.3 --dut profiles/devices/refdev-hardened.yaml \
 	--out "$T/tel" >/dev/null 2>&1
 assert_eq "exit code 1" 1 $?
 assert_eq "disabled telnet answering FAILs 5.6-1" FAIL "$(verdict "$T/tel/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
@@ -120,10 +122,39 @@ assert_eq "finding disabled-service-open" 2323 \
 	"$(xq "$T/tel/report.xml" "//*[local-name()='finding'][@kind='disabled-service-open']/@port")"
 refdev_stop "$TEL_PID"
 
+echo "== hostile device: garbage, endless output, giant banners"
+refdev_start $NET.4 weak "$T/bad.ready" --misbehave telnet:garbage,http:endless,debug:giant-banner,mqtt:mqtt-bad-connack || exit 1
+BAD_PID=$REFDEV_PID
+start=$(date +%s)
+"$BUILD/iotcert" run -q --no-capture --target $NET.4 --dut profiles/devices/refdev-weak.yaml \
+	--timeout 20000 --out "$T/bad" >"$T/bad.log" 2>&1
+rc=$?
+took=$(( $(date +%s) - start ))
+refdev_stop "$BAD_PID"
+[ "$rc" -le 1 ] && ok "run completes (exit $rc)" || bad "run exit $rc: $(tail -3 "$T/bad.log")"
+[ "$took" -lt 60 ] && ok "finished in ${took}s despite endless output" || bad "took ${took}s"
+valid "$T/bad"
+assert_eq "all five services still in the inventory" 5 \
+	"$(xq "$T/bad/report.xml" "count(//*[local-name()='inventory']/*[local-name()='service'])")"
+assert_eq "undeclared 9999 still FAILs 5.6-1" FAIL "$(verdict "$T/bad/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
+
+if [ "$(id -u)" = 0 ]; then
+	echo "== started through sudo: capture as root, then run as the invoking user"
+	chmod 711 "$T"	# the invoking user must reach its output directory
+	mkdir -m 1777 "$T/shared"
+	SUDO_UID=65534 SUDO_GID=65534 "$BUILD/iotcert" run -q --target $NET.2 \
+		--dut profiles/devices/refdev-hardened.yaml --out "$T/shared/priv" >/dev/null 2>&1
+	assert_eq "exit code 0" 0 $?
+	assert_eq "capture was opened before dropping root" true \
+		"$(xq "$T/shared/priv/report.xml" "//*[local-name()='capture']/@enabled")"
+	assert_eq "report written by the invoking user" 65534 "$(stat -c %u "$T/shared/priv/report.xml")"
+	assert_eq "pcap written by the invoking user" 65534 "$(stat -c %u "$T/shared/priv/evidence/run.pcap")"
+fi
+
 echo "== exit codes and errors"
 "$BUILD/iotcert" run >/dev/null 2>&1
 assert_eq "missing --target is a usage error" 2 $?
-"$BUILD/iotcert" run --target 127.0.10.1 --dut /nonexistent.yaml --out "$T/x" >/dev/null 2>&1
+"$BUILD/iotcert" run --target $NET.1 --dut /nonexistent.yaml --out "$T/x" >/dev/null 2>&1
 assert_eq "missing DUT profile is a configuration error" 2 $?
 "$BUILD/iotcert" run --target no-such-host.invalid --out "$T/x" >/dev/null 2>&1
 assert_eq "unresolvable target is a configuration error" 2 $?
