@@ -78,7 +78,8 @@ conn_unlimit(conn_t *c, uint64_t saved)
 	c->end_ms = saved;
 }
 
-int
+/* Waits for events on the socket: 1 ready, 0 timeout, -1 stopping or past the lifetime. */
+static int
 conn_wait(conn_t *c, short events, int timeout_ms)
 {
 	uint64_t now = mono_ms();
@@ -293,18 +294,6 @@ int
 conn_puts(conn_t *c, const char *s)
 {
 	return conn_write(c, s, strlen(s));
-}
-
-int
-conn_printf(conn_t *c, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	int r = conn_write(c, s, strlen(s));
-	free(s);
-	return r;
 }
 
 int

@@ -225,12 +225,6 @@ static const misbehave_t registry[] = {
 
 _Static_assert(ARRAY_LEN(registry) <= 32, "misbehave bits must fit a uint32_t");
 
-const char *
-misbehave_name(size_t i)
-{
-	return i < ARRAY_LEN(registry) ? registry[i].name : NULL;
-}
-
 static int
 find(const char *name, size_t len)
 {

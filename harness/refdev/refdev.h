@@ -130,10 +130,8 @@ int conn_read(conn_t *c, void *buf, size_t n);       /* >0, 0 at EOF, -1 */
 int conn_read_exact(conn_t *c, void *buf, size_t n); /* 0 or -1 */
 int conn_write(conn_t *c, const void *p, size_t n);  /* 0 or -1 */
 int conn_puts(conn_t *c, const char *s);
-int conn_printf(conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int conn_write_raw(conn_t *c, const void *p, size_t n); /* no slow/banner */
 int conn_sleep(conn_t *c, int ms);                   /* -1 when stopping */
-int conn_wait(conn_t *c, short events, int timeout_ms); /* 1 ready, 0 timeout, -1 */
 int conn_tls_accept(conn_t *c);
 void conn_set_idle(conn_t *c, int ms);
 /* Tightens the deadline to ms from now for one phase; unlimit restores it. */
@@ -149,7 +147,6 @@ void conn_log(conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 
 int misbehave_parse(refdev_cfg_t *cfg, const char *list, char *err, size_t errlen);
 bool misbehave_apply(conn_t *c);   /* true when a switch consumed the connection */
 void misbehave_help(FILE *out);
-const char *misbehave_name(size_t i);
 
 /* tls.c */
 SSL_CTX *tls_ctx_new(enum refdev_mode mode, bool quiet, char *err, size_t errlen);
