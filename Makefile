@@ -37,7 +37,7 @@ CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
 REFDEV_OBJ := $(REFDEV_SRC:%.c=$(BUILD)/obj/refdev/%.o)
 TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit e2e check-data asan demo install clean
+.PHONY: all deps test unit e2e integration check-data asan demo install clean
 
 all: $(BUILD)/iotcert $(BUILD)/iotcert-refdev
 
@@ -75,7 +75,7 @@ deps:
 
 # The README's test command: installs missing packages, then every test.
 test: deps
-	@$(MAKE) --no-print-directory all unit check-data e2e
+	@$(MAKE) --no-print-directory all unit check-data e2e integration
 
 unit: $(TEST_BIN) all
 	@sh tests/run-unit.sh $(BUILD) $(TEST_BIN)
@@ -85,6 +85,9 @@ check-data: $(BUILD)/iotcert
 
 e2e: all
 	@sh tests/e2e/run.sh $(BUILD)
+
+integration: all
+	@sh tests/integration/run.sh $(BUILD)
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=$${ASAN_CC:-clang} all unit e2e

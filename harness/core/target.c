@@ -68,13 +68,8 @@ target_free(target_t *t)
 {
 	if (t == NULL)
 		return;
-	for (size_t i = 0; i < t->n_svcs; i++) {
-		free(t->svcs[i].protocol);
-		free(t->svcs[i].product);
-		free(t->svcs[i].version);
-		free(t->svcs[i].how);
-		free(t->svcs[i].banner);
-	}
+	for (size_t i = 0; i < t->n_svcs; i++)
+		service_clear(&t->svcs[i]);
 	free(t->svcs);
 	free(t->addrs);
 	free(t->host);
@@ -103,5 +98,43 @@ target_find(const target_t *t, const char *transport, int port)
 	for (size_t i = 0; i < t->n_svcs; i++)
 		if (t->svcs[i].port == port && strcmp(t->svcs[i].transport, transport) == 0)
 			return &t->svcs[i];
+	return NULL;
+}
+
+void
+service_clear(service_t *s)
+{
+	if (s == NULL)
+		return;
+	free(s->protocol);
+	free(s->product);
+	free(s->version);
+	free(s->how);
+	free(s->banner);
+	for (size_t i = 0; i < s->n_info; i++) {
+		free(s->info[i].key);
+		free(s->info[i].val);
+	}
+	free(s->info);
+	s->protocol = s->product = s->version = s->how = s->banner = NULL;
+	s->info = NULL;
+	s->n_info = 0;
+}
+
+void
+service_info_add(service_t *s, const char *key, const void *val, size_t n)
+{
+	s->info = xrealloc(s->info, s->n_info + 1, sizeof(*s->info));
+	s->info[s->n_info].key = xstrdup(key);
+	s->info[s->n_info].val = xstrndup(val, n);
+	s->n_info++;
+}
+
+const char *
+service_info_get(const service_t *s, const char *key)
+{
+	for (size_t i = 0; i < s->n_info; i++)
+		if (strcmp(s->info[i].key, key) == 0)
+			return s->info[i].val;
 	return NULL;
 }

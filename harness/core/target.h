@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "evidence.h"
+
 typedef struct target_addr {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -29,6 +31,10 @@ typedef struct service {
 	char *banner;		/* raw first bytes (capped), may hold NULs */
 	size_t banner_len;
 	const target_addr_t *addr; /* borrowed from the target */
+	kv_t *info;		/* what the service tells a stranger, in the order
+				 * learnt: "sysDescr", "txt", "location", ... (owned;
+				 * values may hold any bytes, writers escape) */
+	size_t n_info;
 } service_t;
 
 typedef struct target {
@@ -40,6 +46,9 @@ typedef struct target {
 	size_t ports_scanned;
 	size_t ports_closed;
 	size_t ports_filtered;
+	size_t udp_scanned;	/* UDP ports probed */
+	size_t udp_closed;	/* answered with ICMP port unreachable */
+	size_t udp_silent;	/* no validated answer (open|filtered) */
 } target_t;
 
 /* Resolves host (numeric or name) into addresses; err gets a message. */
@@ -48,5 +57,11 @@ void target_free(target_t *t);		/* NULL is fine */
 service_t *target_add_service(target_t *t, const char *transport, int port,
     const target_addr_t *addr);
 const service_t *target_find(const target_t *t, const char *transport, int port);
+/* Appends a disclosed field (copies key and the n bytes of val). */
+void service_info_add(service_t *s, const char *key, const void *val, size_t n);
+/* The first value of key, or NULL. */
+const char *service_info_get(const service_t *s, const char *key);
+/* Frees a service's owned members (for code that builds services apart). */
+void service_clear(service_t *s);
 
 #endif

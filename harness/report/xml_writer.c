@@ -180,6 +180,11 @@ write_inventory(xmlw_t *x, const target_t *t)
 	xmlw_attrf(x, "ports-scanned", "%zu", t->ports_scanned);
 	xmlw_attrf(x, "closed", "%zu", t->ports_closed);
 	xmlw_attrf(x, "filtered", "%zu", t->ports_filtered);
+	if (t->udp_scanned) {
+		xmlw_attrf(x, "udp-ports-scanned", "%zu", t->udp_scanned);
+		xmlw_attrf(x, "udp-closed", "%zu", t->udp_closed);
+		xmlw_attrf(x, "udp-silent", "%zu", t->udp_silent);
+	}
 	for (size_t i = 0; i < t->n_svcs; i++) {
 		const service_t *s = &t->svcs[i];
 		xmlw_start(x, "service");
@@ -190,6 +195,12 @@ write_inventory(xmlw_t *x, const target_t *t)
 		xmlw_attr(x, "how", s->how);
 		xmlw_attr(x, "address", s->addr ? s->addr->text : NULL);
 		xmlw_elem_bytes(x, "banner", s->banner, s->banner_len, BANNER_MAX);
+		for (size_t k = 0; k < s->n_info; k++) {
+			xmlw_start(x, "info");
+			xmlw_attr(x, "name", s->info[k].key);
+			xmlw_bytes(x, s->info[k].val, strlen(s->info[k].val), BANNER_MAX);
+			xmlw_end(x);
+		}
 		xmlw_end(x);
 	}
 	xmlw_end(x);

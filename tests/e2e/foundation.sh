@@ -1,0 +1,173 @@
+#!/bin/sh
+# End-to-end tests: the real iotcert binary against the reference device in
+# both modes on loopback addresses, asserting exact verdicts, findings, exit
+# codes, evidence hashes and schema validity of every report produced.
+set -u
+BUILD=${1:-build}
+. tests/lib/assert.sh
+. tests/lib/refdev.sh
+
+XSD=reports/iotcert-report.xsd
+# Loopback /24 the reference devices listen on; override to run suites side by side.
+NET=${IOTCERT_TEST_NET:-127.0.10}
+T=$(mktemp -d)
+WEAK_PID=""; HARD_PID=""
+trap 'refdev_stop "$WEAK_PID"; refdev_stop "$HARD_PID"; rm -rf "$T"' EXIT INT TERM
+
+refdev_start $NET.1 weak "$T/weak.ready" || exit 1
+WEAK_PID=$REFDEV_PID
+refdev_start $NET.2 hardened "$T/hard.ready" || exit 1
+HARD_PID=$REFDEV_PID
+
+valid() {	# valid DIR: report.xml validates against the XSD
+	if xmllint --noout --schema "$XSD" "$1/report.xml" 2>"$T/xsd.err"; then
+		ok "$1/report.xml validates against the XSD"
+	else
+		bad "$1/report.xml does not validate: $(head -3 "$T/xsd.err")"
+	fi
+}
+
+hashes() {	# hashes DIR: every evidence file exists and matches its sha256
+	n=0; wrong=0
+	for pair in $(xmllint --xpath "//*[local-name()='evidence']/@file | //*[local-name()='evidence']/@sha256" "$1/report.xml" 2>/dev/null |
+	    tr ' ' '\n' | sed -n 's/^\(file\|sha256\)="\(.*\)"$/\2/p' | paste -d: - -); do
+		f=${pair%%:*}; h=${pair#*:}
+		n=$((n + 1))
+		[ "$(sha256sum "$1/$f" 2>/dev/null | cut -d' ' -f1)" = "$h" ] || wrong=$((wrong + 1))
+	done
+	if [ "$n" -gt 0 ] && [ "$wrong" -eq 0 ]; then ok "$n evidence files match their SHA-256"
+	else bad "evidence hashes: $n files, $wrong wrong"; fi
+}
+
+echo "== weak reference device, with its DUT profile"
+"$BUILD/iotcert" run -q --target $NET.1 --dut profiles/devices/refdev-weak.yaml \
+	--out "$T/weak" >"$T/weak.log" 2>&1
+assert_eq "exit code 1 (FAIL verdicts)" 1 $?
+R=$T/weak/report.xml
+valid "$T/weak"
+assert_eq "inventory FAILs" FAIL "$(verdict "$R" IOT-5.6-1-SERVICES-DECLARED)"
+assert_eq "undeclared debug console named" "tcp/9999" \
+	"$(xq "$R" "//*[local-name()='finding'][@kind='undeclared-service']/@transport")/$(xq "$R" "//*[local-name()='finding'][@kind='undeclared-service']/@port")"
+assert_eq "telnet on 2323 identified" telnet \
+	"$(xq "$R" "//*[local-name()='service'][@port='2323']/@protocol")"
+assert_eq "http on 8080 identified" http "$(xq "$R" "//*[local-name()='service'][@port='8080']/@protocol")"
+assert_eq "https on 8443 identified" https "$(xq "$R" "//*[local-name()='service'][@port='8443']/@protocol")"
+assert_eq "mqtt on 1883 identified" mqtt "$(xq "$R" "//*[local-name()='service'][@port='1883']/@protocol")"
+assert_eq "shell on 9999 identified" debug-shell "$(xq "$R" "//*[local-name()='service'][@port='9999']/@protocol")"
+assert_eq "cleartext telnet login FAILs" FAIL "$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN@tcp/2323)"
+assert_eq "cleartext HTTP login FAILs" FAIL "$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN@tcp/8080)"
+assert_eq "anonymous MQTT has no cleartext login" PASS "$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN@tcp/1883)"
+assert_eq "debug shell FAILs cleartext" FAIL "$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN@tcp/9999)"
+assert_eq "unauthenticated shell FAILs" FAIL "$(verdict "$R" IOT-5.5-4-UNAUTHENTICATED-SHELL@tcp/9999)"
+assert_eq "telnet asks for a login" PASS "$(verdict "$R" IOT-5.5-4-UNAUTHENTICATED-SHELL@tcp/2323)"
+assert_eq "cleartext-login finding on 2323" "telnet login prompt" \
+	"$(xq "$R" "//*[local-name()='finding'][@kind='cleartext-login'][@port='2323']/@surface")"
+assert_eq "5.6-1 rolls up to FAIL" FAIL \
+	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@edition='2.1.1'][@ref='5.6-1']/@verdict")"
+assert_eq "5.5-1 rolls up to FAIL" FAIL \
+	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@edition='2.1.1'][@ref='5.5-1']/@verdict")"
+assert_eq "TS 103 701 5.6-1-2 rolls up to FAIL" FAIL \
+	"$(xq "$R" "//*[local-name()='provision'][@framework='ts103701'][@ref='5.6-1-2']/@verdict")"
+assert_eq "untested provision is NOT_RUN" NOT_RUN \
+	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@ref='5.2-1']/@verdict")"
+assert_eq "DUT identity from the profile" RD-100 "$(xq "$R" "//*[local-name()='dut']/@model")"
+assert_eq "junit.xml counts failures" 5 "$(xq "$T/weak/junit.xml" "//testsuite/@failures")"
+hashes "$T/weak"
+if [ "$(id -u)" = 0 ]; then
+	assert_eq "capture enabled as root" true "$(xq "$R" "//*[local-name()='capture']/@enabled")"
+	pk=$(xq "$R" "//*[local-name()='testcase'][@id='IOT-5.5-1-CLEARTEXT-LOGIN@tcp/2323']/*[local-name()='evidence'][@kind='pcap']/@packets")
+	[ "${pk:-0}" -gt 0 ] && ok "per-case pcap of telnet case has $pk packets" || bad "per-case pcap empty"
+	tcpdump -nr "$T/weak/evidence/IOT-5.5-1-CLEARTEXT-LOGIN_tcp_2323.pcap" 2>/dev/null |
+		grep -qv '\.2323\b.*\.2323\b' && ok "per-case pcap readable by tcpdump" || bad "per-case pcap unreadable"
+	others=$(tcpdump -nr "$T/weak/evidence/IOT-5.5-1-CLEARTEXT-LOGIN_tcp_2323.pcap" 2>/dev/null | grep -vc '\.2323[: ]')
+	assert_eq "per-case pcap holds only that case's traffic" 0 "$others"
+else
+	assert_eq "capture off without root, said so" false "$(xq "$R" "//*[local-name()='capture']/@enabled")"
+fi
+
+echo "== hardened reference device, with its DUT profile"
+"$BUILD/iotcert" run -q --target $NET.2 --dut profiles/devices/refdev-hardened.yaml \
+	--out "$T/hard" >"$T/hard.log" 2>&1
+assert_eq "exit code 0 (no FAIL)" 0 $?
+R=$T/hard/report.xml
+valid "$T/hard"
+assert_eq "inventory PASSes" PASS "$(verdict "$R" IOT-5.6-1-SERVICES-DECLARED)"
+assert_eq "no cleartext login service" PASS "$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN)"
+assert_eq "no shell service" PASS "$(verdict "$R" IOT-5.5-4-UNAUTHENTICATED-SHELL)"
+assert_eq "mqtts on 8883 identified" mqtts "$(xq "$R" "//*[local-name()='service'][@port='8883']/@protocol")"
+assert_eq "https is TLS" true "$(xq "$R" "//*[local-name()='service'][@port='8443']/@tls")"
+assert_eq "no findings at all" 0 "$(xq "$R" "count(//*[local-name()='finding'])")"
+hashes "$T/hard"
+
+echo "== without a DUT profile"
+"$BUILD/iotcert" run -q --no-capture --target $NET.2 --out "$T/nodut" >/dev/null 2>&1
+assert_eq "exit code 0" 0 $?
+assert_eq "inventory INCONCLUSIVE without a declaration" INCONCLUSIVE \
+	"$(verdict "$T/nodut/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
+valid "$T/nodut"
+
+echo "== selection"
+"$BUILD/iotcert" run -q --no-capture --target $NET.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
+assert_eq "--select 5.5-4 runs only that case" "IOT-5.5-4-UNAUTHENTICATED-SHELL" \
+	"$(xmllint --xpath "//*[local-name()='testcase']/@case" "$T/sel/report.xml" | tr ' ' '\n' | sed -n 's/case="\(.*\)"/\1/p' | sort -u)"
+
+echo "== hardened device with telnet left on (declared disabled)"
+refdev_start $NET.3 hardened "$T/tel.ready" --port telnet=2323 || exit 1
+TEL_PID=$REFDEV_PID
+"$BUILD/iotcert" run -q --no-capture --target $NET.3 --dut profiles/devices/refdev-hardened.yaml \
+	--out "$T/tel" >/dev/null 2>&1
+assert_eq "exit code 1" 1 $?
+assert_eq "disabled telnet answering FAILs 5.6-1" FAIL "$(verdict "$T/tel/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
+assert_eq "finding disabled-service-open" 2323 \
+	"$(xq "$T/tel/report.xml" "//*[local-name()='finding'][@kind='disabled-service-open']/@port")"
+refdev_stop "$TEL_PID"
+
+echo "== hostile device: garbage, endless output, giant banners"
+refdev_start $NET.4 weak "$T/bad.ready" --misbehave telnet:garbage,http:endless,debug:giant-banner,mqtt:mqtt-bad-connack || exit 1
+BAD_PID=$REFDEV_PID
+start=$(date +%s)
+"$BUILD/iotcert" run -q --no-capture --target $NET.4 --dut profiles/devices/refdev-weak.yaml \
+	--timeout 20000 --out "$T/bad" >"$T/bad.log" 2>&1
+rc=$?
+took=$(( $(date +%s) - start ))
+refdev_stop "$BAD_PID"
+[ "$rc" -le 1 ] && ok "run completes (exit $rc)" || bad "run exit $rc: $(tail -3 "$T/bad.log")"
+[ "$took" -lt 60 ] && ok "finished in ${took}s despite endless output" || bad "took ${took}s"
+valid "$T/bad"
+assert_eq "all five services still in the inventory" 5 \
+	"$(xq "$T/bad/report.xml" "count(//*[local-name()='inventory']/*[local-name()='service'])")"
+assert_eq "undeclared 9999 still FAILs 5.6-1" FAIL "$(verdict "$T/bad/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
+
+if [ "$(id -u)" = 0 ]; then
+	echo "== started through sudo: capture as root, then run as the invoking user"
+	chmod 711 "$T"	# the invoking user must reach its output directory
+	mkdir -m 1777 "$T/shared"
+	SUDO_UID=65534 SUDO_GID=65534 "$BUILD/iotcert" run -q --target $NET.2 \
+		--dut profiles/devices/refdev-hardened.yaml --out "$T/shared/priv" >/dev/null 2>&1
+	assert_eq "exit code 0" 0 $?
+	assert_eq "capture was opened before dropping root" true \
+		"$(xq "$T/shared/priv/report.xml" "//*[local-name()='capture']/@enabled")"
+	assert_eq "report written by the invoking user" 65534 "$(stat -c %u "$T/shared/priv/report.xml")"
+	assert_eq "pcap written by the invoking user" 65534 "$(stat -c %u "$T/shared/priv/evidence/run.pcap")"
+fi
+
+echo "== exit codes and errors"
+"$BUILD/iotcert" run >/dev/null 2>&1
+assert_eq "missing --target is a usage error" 2 $?
+"$BUILD/iotcert" run --target $NET.1 --dut /nonexistent.yaml --out "$T/x" >/dev/null 2>&1
+assert_eq "missing DUT profile is a configuration error" 2 $?
+"$BUILD/iotcert" run --target no-such-host.invalid --out "$T/x" >/dev/null 2>&1
+assert_eq "unresolvable target is a configuration error" 2 $?
+mkdir -p "$T/badcase"
+printf 'id: IOT-X\ntitle: x\ndescription: x\nassessment: functional\nmaps: {en303645-2.1.1: [5.1-1]}\nsteps:\n  - probe: service-inventory\n    expect:\n      - field: no_such_field\n        op: empty\n' >"$T/badcase/x.yaml"
+"$BUILD/iotcert" check "$T/badcase" >"$T/check.out" 2>&1
+assert_eq "check exits 2 on an error" 2 $?
+grep -q "x.yaml:9:16:" "$T/check.out" && ok "check names file:line:col" || bad "check output: $(cat "$T/check.out")"
+"$BUILD/iotcert" check testcases profiles >/dev/null 2>&1
+assert_eq "shipped cases and profiles check clean" 0 $?
+"$BUILD/iotcert" --version | grep -q "^iotcert " && ok "--version" || bad "--version"
+for c in run list check; do
+	"$BUILD/iotcert" $c --help | grep -q "usage: iotcert $c" && ok "$c --help" || bad "$c --help"
+done
+
+finish e2e
