@@ -16,6 +16,7 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "discover the device, run the test cases, write the report" },
+	{ "discover", cmd_discover, "find and identify every service the device exposes" },
 	{ "list", cmd_list, "list test cases with their mappings" },
 	{ "check", cmd_check, "validate test cases and profiles (file:line:col errors)" },
 };

@@ -20,6 +20,7 @@ enum {
 };
 
 int cmd_run(int argc, char **argv);
+int cmd_discover(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 

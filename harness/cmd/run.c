@@ -115,6 +115,8 @@ discover_progress(void *arg, const char *phase, size_t done, size_t total)
 static int
 load_config(run_ctx_t *c)
 {
+	if (c->opts.discover_only)
+		return 0;
 	diags_t d = { 0 };
 	char *sp = scheme_path(c->opts.scheme);
 	c->scheme = load_scheme(sp, &d);
@@ -163,7 +165,7 @@ open_capture(run_ctx_t *c)
 {
 	capture_info_t *ci = &c->run->capture;
 	if (c->opts.no_capture) {
-		ci->note = xstrdup("capture disabled (--no-capture)");
+		ci->note = xstrdup("disabled by --no-capture");
 		return;
 	}
 	char ifname[64] = "", err[512] = "";
@@ -213,21 +215,31 @@ execute(run_ctx_t *c)
 		free(path);
 	}
 
-	int *ports = NULL;
-	size_t n_ports = 0;
+	int *ports = NULL, *udp = NULL;
+	size_t n_ports = 0, n_udp = 0;
 	if (c->opts.ports) {
 		if (parse_ports(c->opts.ports, &ports, &n_ports, err, sizeof(err)) < 0) {
 			warnx_("--ports: %s", err);
 			return EXIT_USAGE;
 		}
-	} else {
+	} else if (c->scheme && c->scheme->n_tcp_ports) {
 		ports = xcalloc(c->scheme->n_tcp_ports + 1, sizeof(int));
 		memcpy(ports, c->scheme->tcp_ports, c->scheme->n_tcp_ports * sizeof(int));
 		n_ports = c->scheme->n_tcp_ports;
+	} else {
+		parse_ports("1-65535", &ports, &n_ports, err, sizeof(err));
+	}
+	bool no_udp = c->opts.udp && strcmp(c->opts.udp, "none") == 0;
+	if (c->opts.udp && !no_udp &&
+	    parse_ports(c->opts.udp, &udp, &n_udp, err, sizeof(err)) < 0) {
+		warnx_("--udp: %s", err);
+		free(ports);
+		return EXIT_USAGE;
 	}
 	discover_opts_t dopt = {
 		.tcp_ports = ports, .n_tcp_ports = n_ports, .connect_ms = c->opts.connect_ms,
-		.retries = 1, .tls = c->tls, .cancel = &c->cancel,
+		.retries = 1, .tls = c->tls, .cancel = &c->cancel, .rate = c->opts.rate,
+		.udp_ports = udp, .n_udp_ports = n_udp, .no_udp = no_udp,
 		.progress = discover_progress, .progress_arg = &c->progress,
 	};
 	r->start_ms = wall_ms();
@@ -235,11 +247,12 @@ execute(run_ctx_t *c)
 	if (discover_run(c->target, &dopt, c->discovery, err, sizeof(err)) < 0)
 		warnx_("%s", err);
 	free(ports);
+	free(udp);
 	progress_clear(&c->progress);
 	if (!c->opts.quiet)
-		fprintf(stderr, "iotcert: %zu open service%s on %s (%zu ports scanned)\n",
-		    c->target->n_svcs, c->target->n_svcs == 1 ? "" : "s", c->target->host,
-		    c->target->ports_scanned);
+		fprintf(stderr, "iotcert: %zu open service%s on %s (%zu TCP ports scanned, "
+		    "%zu UDP)\n", c->target->n_svcs, c->target->n_svcs == 1 ? "" : "s",
+		    c->target->host, c->target->ports_scanned, c->target->udp_scanned);
 	r->target = c->target;
 
 	runner_opts_t ro = {
@@ -281,7 +294,10 @@ execute(run_ctx_t *c)
 		warnx_("internal error: %s does not validate against %s: %s", xml, xsd, err);
 	free(xsd);
 	if (!c->opts.quiet) {
-		report_console(r, stdout, c->opts.color);
+		if (c->opts.discover_only)
+			report_console_inventory(r, stdout);
+		else
+			report_console(r, stdout, c->opts.color);
 		printf("\nreport:   %s\nevidence: %s/evidence/\n", xml, c->opts.out);
 		if (!r->capture.enabled)
 			printf("capture:  off (%s)\n", r->capture.note ? r->capture.note : "unavailable");
@@ -289,16 +305,18 @@ execute(run_ctx_t *c)
 	free(xml);
 	if (c->cancel)
 		return EXIT_RUN;
+	if (c->opts.discover_only)
+		return EXIT_NO_FAIL;
 	size_t counts[V__COUNT];
 	run_counts(r, counts);
 	return counts[V_FAIL] ? EXIT_FAILED : EXIT_NO_FAIL;
 }
 
-int
-cmd_run(int argc, char **argv)
+static int
+run_main(int argc, char **argv, bool discover_only)
 {
 	run_ctx_t *c = xcalloc(1, sizeof(*c));
-	int rc = run_opts_parse(&c->opts, argc, argv);
+	int rc = run_opts_parse(&c->opts, argc, argv, discover_only);
 	if (rc != 0) {
 		run_opts_free(&c->opts);
 		free(c);
@@ -344,4 +362,16 @@ out:
 	run_opts_free(&c->opts);
 	free(c);
 	return rc;
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	return run_main(argc, argv, false);
+}
+
+int
+cmd_discover(int argc, char **argv)
+{
+	return run_main(argc, argv, true);
 }

@@ -11,6 +11,37 @@
 #include <unistd.h>
 
 static void
+usage_discover(FILE *out)
+{
+	fputs("usage: iotcert discover --target HOST [OPTIONS]\n"
+	    "\n"
+	    "Finds every service the device exposes and writes DIR/report.xml holding\n"
+	    "the inventory (the same document as `iotcert run`, without test cases):\n"
+	    "TCP connect scan (open, closed and filtered told apart; filtered ports\n"
+	    "retried), identification of each open port by what it says (TLS, SSH,\n"
+	    "telnet, HTTP, MQTT, RTSP, FTP, ADB, CoAP over TCP, ...), protocol-correct\n"
+	    "probes of the UDP services IoT devices run, and what each service discloses\n"
+	    "without authentication.\n"
+	    "\n"
+	    "  -t, --target HOST       device address or name; every IPv4 and IPv6 address\n"
+	    "                          it resolves to is scanned (fe80::1%%eth0 works)\n"
+	    "  -p, --ports LIST        TCP ports (default 1-65535)\n"
+	    "  -U, --udp LIST          UDP ports (default 53,69,123,161,1900,5353,5683,\n"
+	    "                          5684), or 'none'\n"
+	    "  -r, --rate N            at most N TCP connection attempts a second\n"
+	    "      --connect-timeout MS  per connection attempt (default 1500)\n"
+	    "  -o, --out DIR           output directory (default iotcert-out)\n"
+	    "  -i, --interface IF      capture interface (default: routes to the target)\n"
+	    "  -n, --no-capture        do not capture traffic\n"
+	    "  -u, --user USER         user to drop to after opening the capture\n"
+	    "  -q, --quiet             no progress and no summary\n"
+	    "  -h, --help              this text\n"
+	    "\n"
+	    "Exit status: 0 done, 2 usage error, 3 the discovery could not be carried out.\n",
+	    out);
+}
+
+static void
 usage(FILE *out)
 {
 	fputs("usage: iotcert run --target HOST [OPTIONS]\n"
@@ -32,7 +63,10 @@ usage(FILE *out)
 	    "                          the target)\n"
 	    "  -n, --no-capture        do not capture traffic\n"
 	    "  -p, --ports LIST        TCP ports to scan, e.g. 1-65535 or 22,80,8000-8100\n"
-	    "                          (default: the scheme's list)\n"
+	    "                          (default: the scheme's list, 1-65535 in the baseline)\n"
+	    "  -U, --udp LIST          UDP ports to probe (default 53,69,123,161,1900,5353,\n"
+	    "                          5683,5684), or 'none'\n"
+	    "  -r, --rate N            at most N TCP connection attempts a second\n"
 	    "  -j, --jobs N            test case instances run in parallel (default 4)\n"
 	    "      --timeout MS        default deadline per test case (default 60000)\n"
 	    "      --connect-timeout MS  per connection attempt in discovery (default 1500)\n"
@@ -52,7 +86,7 @@ parse_uint(const char *s, const char *what, unsigned *out)
 	char *end;
 	long v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v < 1 || v > 86400000) {
-		fprintf(stderr, "iotcert run: %s must be a positive number, not '%s'\n", what, s);
+		fprintf(stderr, "iotcert: %s must be a positive number, not '%s'\n", what, s);
 		return -1;
 	}
 	*out = (unsigned)v;
@@ -60,8 +94,9 @@ parse_uint(const char *s, const char *what, unsigned *out)
 }
 
 int
-run_opts_parse(run_opts_t *o, int argc, char **argv)
+run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 {
+	void (*help)(FILE *) = discover_only ? usage_discover : usage;
 	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR };
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
@@ -73,6 +108,8 @@ run_opts_parse(run_opts_t *o, int argc, char **argv)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "no-capture", no_argument, NULL, 'n' },
 		{ "ports", required_argument, NULL, 'p' },
+		{ "udp", required_argument, NULL, 'U' },
+		{ "rate", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "connect-timeout", required_argument, NULL, OPT_CONNECT },
@@ -83,10 +120,11 @@ run_opts_parse(run_opts_t *o, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof(*o));
+	o->discover_only = discover_only;
 	o->color = isatty(STDOUT_FILENO);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:d:S:c:s:o:i:np:j:u:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:d:S:c:s:o:i:np:U:r:j:u:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': free(o->target); o->target = xstrdup(optarg); break;
 		case 'd': free(o->dut); o->dut = xstrdup(optarg); break;
@@ -97,31 +135,39 @@ run_opts_parse(run_opts_t *o, int argc, char **argv)
 		case 'i': free(o->iface); o->iface = xstrdup(optarg); break;
 		case 'n': o->no_capture = true; break;
 		case 'p': free(o->ports); o->ports = xstrdup(optarg); break;
+		case 'U': free(o->udp); o->udp = xstrdup(optarg); break;
+		case 'r': if (parse_uint(optarg, "--rate", &o->rate) < 0) return -1; break;
 		case 'j': if (parse_uint(optarg, "--jobs", &o->jobs) < 0) return -1; break;
 		case OPT_TIMEOUT: if (parse_uint(optarg, "--timeout", &o->timeout_ms) < 0) return -1; break;
 		case OPT_CONNECT: if (parse_uint(optarg, "--connect-timeout", &o->connect_ms) < 0) return -1; break;
 		case 'u': free(o->user); o->user = xstrdup(optarg); break;
 		case 'q': o->quiet = true; break;
 		case OPT_NOCOLOR: o->color = false; break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		case 'h': help(stdout); return 1;
+		default: help(stderr); return -1;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "iotcert run: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
+		fprintf(stderr, "iotcert: unexpected argument '%s'\n", argv[optind]);
+		help(stderr);
 		return -1;
 	}
 	if (o->target == NULL) {
-		fputs("iotcert run: --target HOST is required\n", stderr);
-		usage(stderr);
+		fputs("iotcert: --target HOST is required\n", stderr);
+		help(stderr);
+		return -1;
+	}
+	if (discover_only && (o->dut || o->scheme || o->cases.n || o->select.n || o->jobs ||
+	    o->timeout_ms)) {
+		fputs("iotcert discover: --dut, --scheme, --cases, --select, --jobs and "
+		    "--timeout belong to 'iotcert run'\n", stderr);
 		return -1;
 	}
 	if (o->jobs > 64)
 		o->jobs = 64;
 	if (o->out == NULL)
 		o->out = xstrdup("iotcert-out");
-	if (o->scheme == NULL)
+	if (o->scheme == NULL && !discover_only)
 		o->scheme = xstrdup("en303645-baseline");
 	return 0;
 }
@@ -138,4 +184,5 @@ run_opts_free(run_opts_t *o)
 	free(o->out);
 	free(o->user);
 	free(o->ports);
+	free(o->udp);
 }

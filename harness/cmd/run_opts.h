@@ -19,6 +19,9 @@ typedef struct run_opts {
 	char *out;
 	char *user;
 	char *ports;		/* overrides the scheme's TCP list */
+	char *udp;		/* UDP ports, or "none" */
+	unsigned rate;		/* TCP connects per second, 0 = unlimited */
+	bool discover_only;	/* `iotcert discover`: inventory, no test cases */
 	bool no_capture;
 	bool quiet;
 	bool color;
@@ -28,7 +31,7 @@ typedef struct run_opts {
 } run_opts_t;
 
 /* 0 ok, 1 --help printed, -1 usage error printed. */
-int run_opts_parse(run_opts_t *o, int argc, char **argv);
+int run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only);
 void run_opts_free(run_opts_t *o);
 
 #endif

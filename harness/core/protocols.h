@@ -14,6 +14,7 @@ typedef struct protocol_info {
 	const char *title;	/* "Telnet" */
 	bool cleartext_admin;	/* logins/configuration travel in clear */
 	bool is_tls;		/* the token itself means TLS (https, mqtts) */
+	const char *rarely_needed; /* why a consumer device rarely needs it, or NULL */
 } protocol_info_t;
 
 const protocol_info_t *protocol_find(const char *token);

@@ -30,7 +30,8 @@ set_outcome(case_result_t *r, verdict_t v, const char *reason)
 }
 
 static case_result_t *
-add_result(run_t *run, size_t *cap, const tcase_t *c, const service_t *svc)
+add_result(run_t *run, size_t *cap, const tcase_t *c, const service_t *svc,
+    bool many_addrs)
 {
 	if (run->n_results == *cap) {
 		*cap = *cap ? *cap * 2 : 16;
@@ -41,8 +42,15 @@ add_result(run_t *run, size_t *cap, const tcase_t *c, const service_t *svc)
 	r->tc = c;
 	r->svc = svc;
 	r->verdict = V_NONE;
-	r->instance = svc ? xasprintf("%s@%s/%d", c->id, svc->transport, svc->port)
-	    : xstrdup(c->id);
+	/* The address joins the id only when the device has several, so ids stay
+	 * short and stable for the common single-address device. */
+	if (svc && many_addrs)
+		r->instance = xasprintf("%s@%s/%d@%s", c->id, svc->transport, svc->port,
+		    svc->addr ? svc->addr->text : "?");
+	else if (svc)
+		r->instance = xasprintf("%s@%s/%d", c->id, svc->transport, svc->port);
+	else
+		r->instance = xstrdup(c->id);
 	r->ev = evidence_new();
 	return r;
 }
@@ -83,7 +91,7 @@ instantiate(run_t *run, const runner_opts_t *o)
 		verdict_t v;
 		const char *why = pre_verdict(c, o, &v, buf, sizeof(buf));
 		if (c->services.n == 0) {
-			case_result_t *r = add_result(run, &cap, c, NULL);
+			case_result_t *r = add_result(run, &cap, c, NULL, false);
 			if (why)
 				set_outcome(r, v, why);
 			continue;
@@ -94,12 +102,12 @@ instantiate(run_t *run, const runner_opts_t *o)
 			if (!strlist_has(&c->services, svc->protocol))
 				continue;
 			matched++;
-			case_result_t *r = add_result(run, &cap, c, svc);
+			case_result_t *r = add_result(run, &cap, c, svc, o->target->n_addrs > 1);
 			if (why)
 				set_outcome(r, v, why);
 		}
 		if (matched == 0) {
-			case_result_t *r = add_result(run, &cap, c, NULL);
+			case_result_t *r = add_result(run, &cap, c, NULL, false);
 			char *kinds = strlist_join(&c->services, ", ");
 			if (why)
 				set_outcome(r, v, why);

@@ -43,43 +43,69 @@ id_worker(void *arg)
 	return NULL;
 }
 
-int
-discover_run(target_t *t, const discover_opts_t *o, evidence_t *ev, char *err,
-    size_t errlen)
+/* Scans every address of the target; returns the open (address, port) pairs. */
+static size_t
+scan_all(target_t *t, const discover_opts_t *o, service_t **out)
 {
-	const target_addr_t *a = &t->addrs[0];
-	size_t *open = NULL;
-	size_t n_open = scan_tcp(t, a, o, &open);
-
-	service_t *svcs = xcalloc(n_open ? n_open : 1, sizeof(*svcs));
-	evidence_t **evs = xcalloc(n_open ? n_open : 1, sizeof(*evs));
-	for (size_t i = 0; i < n_open; i++) {
-		snprintf(svcs[i].transport, sizeof(svcs[i].transport), "tcp");
-		svcs[i].port = o->tcp_ports[open[i]];
-		svcs[i].addr = a;
-		svcs[i].protocol = xstrdup("unknown");
-		evs[i] = evidence_new();
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	for (size_t ai = 0; ai < t->n_addrs; ai++) {
+		const target_addr_t *a = &t->addrs[ai];
+		size_t *open = NULL;
+		size_t n_open = scan_tcp(t, a, o, &open);
+		for (size_t i = 0; i < n_open; i++) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				*out = xrealloc(*out, cap, sizeof(**out));
+			}
+			service_t *s = &(*out)[n++];
+			memset(s, 0, sizeof(*s));
+			snprintf(s->transport, sizeof(s->transport), "tcp");
+			s->port = o->tcp_ports[open[i]];
+			s->addr = a;
+			s->protocol = xstrdup("unknown");
+		}
+		free(open);
+		if (o->cancel && *o->cancel)
+			break;
 	}
-	id_pool_t pool = { .total = n_open, .svcs = svcs, .evs = evs, .o = o };
+	return n;
+}
+
+static void
+identify_all(service_t *svcs, size_t n, const discover_opts_t *o, evidence_t **evs)
+{
+	id_pool_t pool = { .total = n, .svcs = svcs, .evs = evs, .o = o };
 	pthread_mutex_init(&pool.mu, NULL);
 	unsigned nt = o->id_threads ? o->id_threads : 16;
-	if (nt > n_open)
-		nt = (unsigned)n_open;
+	if (nt > n)
+		nt = (unsigned)n;
 	pthread_t *th = xcalloc(nt ? nt : 1, sizeof(*th));
 	unsigned started = 0;
 	for (unsigned k = 0; k < nt; k++)
 		if (pthread_create(&th[k], NULL, id_worker, &pool) == 0)
 			started++;
-	if (started == 0 && n_open)
+	if (started == 0 && n)
 		id_worker(&pool);
 	for (unsigned k = 0; k < started; k++)
 		pthread_join(th[k], NULL);
 	pthread_mutex_destroy(&pool.mu);
 	free(th);
+}
 
+int
+discover_run(target_t *t, const discover_opts_t *o, evidence_t *ev, char *err,
+    size_t errlen)
+{
+	service_t *svcs = NULL;
+	size_t n_open = scan_all(t, o, &svcs);
+	evidence_t **evs = xcalloc(n_open ? n_open : 1, sizeof(*evs));
+	for (size_t i = 0; i < n_open; i++)
+		evs[i] = evidence_new();
+	identify_all(svcs, n_open, o, evs);
 	for (size_t i = 0; i < n_open; i++) {
-		service_t *s = target_add_service(t, "tcp", svcs[i].port, a);
-		free(s->protocol);
+		service_t *s = target_add_service(t, "tcp", svcs[i].port, svcs[i].addr);
+		service_clear(s);
 		*s = svcs[i];	/* moves the owned strings */
 		for (size_t f = 0; ev && f < evs[i]->n_flows; f++)
 			ev_add_flow(ev, &evs[i]->flows[f]);
@@ -87,7 +113,6 @@ discover_run(target_t *t, const discover_opts_t *o, evidence_t *ev, char *err,
 	}
 	free(svcs);
 	free(evs);
-	free(open);
 	if (o->cancel && *o->cancel) {
 		snprintf(err, errlen, "discovery interrupted");
 		return -1;

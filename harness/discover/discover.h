@@ -7,6 +7,7 @@
 #ifndef IOTCERT_DISCOVER_H
 #define IOTCERT_DISCOVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/evidence.h"
@@ -25,6 +26,10 @@ typedef struct discover_opts {
 	unsigned banner_ms;		/* wait for a spontaneous banner; default 1200 */
 	unsigned probe_ms;		/* wait for an answer to each probe; default 1500 */
 	unsigned id_threads;		/* identification workers; default 16 */
+	unsigned rate;			/* TCP connects started per second; 0 = no limit */
+	const int *udp_ports;		/* borrowed; NULL = the default IoT list */
+	size_t n_udp_ports;
+	bool no_udp;			/* skip UDP discovery */
 	tls_ctx_t *tls;			/* borrowed */
 	const volatile int *cancel;
 	discover_progress_fn progress;

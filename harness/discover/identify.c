@@ -9,7 +9,9 @@
 #include "core/util.h"
 #include "proto/ident.h"
 
+#include <poll.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,6 +86,101 @@ http_request(char *out, size_t cap, const service_t *svc)
 	return (size_t)snprintf(out, cap,
 	    "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: iotcert\r\n"
 	    "Accept: */*\r\nConnection: close\r\n\r\n", svc->addr->text);
+}
+
+/* A request sent on its own connection, and how to recognise the answer. */
+typedef struct pprobe {
+	uint8_t req[512];
+	size_t reqlen;
+	bool (*ident)(const uint8_t *p, size_t n, ident_t *id);
+	conn_t c;
+	uint8_t buf[BANNER_MAX];
+	size_t len;
+	bool open;
+} pprobe_t;
+
+/*
+ * The cleartext probes for a port that said nothing by itself, all at once on
+ * separate connections: a silent port then costs one wait, not one per probe.
+ * The first answer a validator accepts names the service.
+ */
+static bool
+parallel_probes(probe_io_t *io, unsigned wait_ms, uint8_t *last, size_t cap, size_t *last_len)
+{
+	service_t *svc = io->svc;
+	pprobe_t *p = xcalloc(5, sizeof(*p));
+	p[0].reqlen = http_request((char *)p[0].req, sizeof(p[0].req), svc);
+	p[0].ident = ident_http;
+	p[1].reqlen = mqtt_connect_build(p[1].req, sizeof(p[1].req), "iotcert", NULL, NULL);
+	p[1].ident = ident_mqtt;
+	p[2].reqlen = (size_t)snprintf((char *)p[2].req, sizeof(p[2].req),
+	    "OPTIONS rtsp://%s:%d/ RTSP/1.0\r\nCSeq: 1\r\n\r\n", svc->addr->text, svc->port);
+	p[2].ident = ident_rtsp;
+	p[3].reqlen = adb_connect_build(p[3].req, sizeof(p[3].req));
+	p[3].ident = ident_adb;
+	p[4].reqlen = coap_tcp_csm_build(p[4].req, sizeof(p[4].req));
+	p[4].ident = ident_coap_tcp;
+	uint64_t dl = deadline_min(mono_ms() + wait_ms, io->port_deadline);
+	size_t open = 0;
+	for (int i = 0; i < 5; i++) {
+		if (conn_tcp(&p[i].c, svc->addr, svc->port, dl, io->o->cancel, io->ev) != NET_OK)
+			continue;
+		if (conn_write(&p[i].c, p[i].req, p[i].reqlen, dl) != NET_OK) {
+			conn_close(&p[i].c);
+			continue;
+		}
+		p[i].open = true;
+		open++;
+	}
+	int found = -1;
+	ident_t id;
+	while (open && found < 0 && mono_ms() < dl && !(io->o->cancel && *io->o->cancel)) {
+		struct pollfd pfd[5];
+		int map[5], np = 0;
+		for (int i = 0; i < 5; i++) {
+			if (!p[i].open)
+				continue;
+			pfd[np].fd = p[i].c.fd;
+			pfd[np].events = POLLIN;
+			pfd[np].revents = 0;
+			map[np++] = i;
+		}
+		uint64_t left = dl - mono_ms();
+		if (poll(pfd, (nfds_t)np, (int)(left < 100 ? left : 100)) <= 0)
+			continue;
+		for (int k = 0; k < np && found < 0; k++) {
+			if (!pfd[k].revents)
+				continue;
+			pprobe_t *q = &p[map[k]];
+			ssize_t r = q->len < sizeof(q->buf)
+			    ? recv(q->c.fd, q->buf + q->len, sizeof(q->buf) - q->len, 0) : 0;
+			if (r <= 0) {	/* closed, reset or full: this probe is over */
+				conn_close(&q->c);
+				q->open = false;
+				open--;
+			} else {
+				q->len += (size_t)r;
+			}
+			if (q->ident(q->buf, q->len, &id))
+				found = map[k];
+		}
+	}
+	for (int i = 0; i < 5; i++)
+		conn_close(&p[i].c);
+	bool ok = found >= 0;
+	if (ok) {
+		keep_banner(svc, p[found].buf, p[found].len);
+		set_ident(svc, &id, false, NULL);
+	} else {	/* keep the longest answer for the report */
+		*last_len = 0;
+		for (int i = 0; i < 5; i++)
+			if (p[i].len > *last_len) {
+				*last_len = p[i].len < cap ? p[i].len : cap;
+				memcpy(last, p[i].buf, *last_len);
+			}
+	}
+	free(p);
+	return ok;
 }
 
 /* Over TLS: which application? */
@@ -172,28 +269,8 @@ discover_identify(service_t *svc, const discover_opts_t *o, evidence_t *ev)
 		return;
 	}
 
-	char req[512];
-	size_t rl = http_request(req, sizeof(req), svc);
-	n = exchange(&io, req, rl, wait, buf, sizeof(buf));
-	if (ident_http(buf, n, &id)) {
-		keep_banner(svc, buf, n);
-		set_ident(svc, &id, false, NULL);
+	if (parallel_probes(&io, wait, buf, sizeof(buf), &n))
 		return;
-	}
-	rl = mqtt_connect_build((uint8_t *)req, sizeof(req), "iotcert", NULL, NULL);
-	n = exchange(&io, req, rl, wait, buf, sizeof(buf));
-	if (ident_mqtt(buf, n, &id)) {
-		set_ident(svc, &id, false, NULL);
-		return;
-	}
-	rl = (size_t)snprintf(req, sizeof(req),
-	    "OPTIONS rtsp://%s:%d/ RTSP/1.0\r\nCSeq: 1\r\n\r\n", svc->addr->text, svc->port);
-	n = exchange(&io, req, rl, wait, buf, sizeof(buf));
-	if (ident_rtsp(buf, n, &id)) {
-		keep_banner(svc, buf, n);
-		set_ident(svc, &id, false, NULL);
-		return;
-	}
 	memset(&id, 0, sizeof(id));
 	id.how = n ? "unrecognised answer to probes" : "silent to every probe";
 	keep_banner(svc, buf, n);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum { P_PENDING, P_OPEN, P_CLOSED, P_FILTERED };
@@ -41,6 +42,35 @@ start_connect(const target_addr_t *a, int port)
 	return fd;
 }
 
+/*
+ * Connects in flight: as many descriptors as the process may open, less a
+ * reserve for the capture, the report and identification, capped at 1024 (more
+ * only queues SYNs in the kernel).
+ */
+static unsigned
+scan_window(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < 128)
+		return 32;
+	rlim_t w = rl.rlim_cur - 96;
+	return w > 1024 ? 1024 : (unsigned)w;
+}
+
+/* Token bucket of `rate` connects a second, with a burst of one second's worth. */
+static bool
+rate_allows(unsigned rate, uint64_t t0, size_t started)
+{
+	if (rate == 0)
+		return true;
+	uint64_t elapsed = mono_ms() - t0;
+	return started < rate + elapsed * rate / 1000;
+}
+
 static int
 classify_errno(int e)
 {
@@ -52,12 +82,14 @@ static void
 scan_pass(const target_addr_t *a, const int *ports, size_t n, unsigned char *state,
     const discover_opts_t *o, size_t *done, size_t total)
 {
-	unsigned window = o->concurrency ? o->concurrency : 256;
+	unsigned window = o->concurrency ? o->concurrency : scan_window();
+	uint64_t t0 = mono_ms();
+	size_t started = 0;
 	slot_t *slots = xcalloc(window, sizeof(*slots));
 	struct pollfd *pfd = xcalloc(window, sizeof(*pfd));
 	size_t next = 0, active = 0;
 	for (;;) {
-		while (active < window && next < n) {
+		while (active < window && next < n && rate_allows(o->rate, t0, started)) {
 			size_t i = next++;
 			if (state[i] != P_PENDING)
 				continue;
@@ -76,12 +108,13 @@ scan_pass(const target_addr_t *a, const int *ports, size_t n, unsigned char *sta
 				(*done)++;
 				continue;
 			}
+			started++;
 			slots[active].fd = fd;
 			slots[active].idx = i;
 			slots[active].deadline = mono_ms() + (o->connect_ms ? o->connect_ms : 1500);
 			active++;
 		}
-		if (active == 0)
+		if (active == 0 && next >= n)
 			break;
 		if (o->cancel && *o->cancel) {
 			for (size_t k = 0; k < active; k++)
@@ -93,7 +126,7 @@ scan_pass(const target_addr_t *a, const int *ports, size_t n, unsigned char *sta
 			pfd[k].events = POLLOUT;
 			pfd[k].revents = 0;
 		}
-		poll(pfd, active, 50);
+		poll(pfd, active, active ? 50 : 5);	/* 5 ms: waiting for a rate token */
 		uint64_t now = mono_ms();
 		for (size_t k = 0; k < active;) {
 			int result = -1;

@@ -307,3 +307,88 @@ tls_client_hello_build(uint8_t *out, size_t cap)
 	memcpy(out + 9, hs, o);
 	return total;
 }
+
+#define ADB_CNXN 0x4e584e43u
+#define ADB_AUTH 0x48545541u
+
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void
+put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+size_t
+adb_connect_build(uint8_t *out, size_t cap)
+{
+	static const char payload[] = "host::\0";
+	size_t plen = sizeof(payload) - 1;	/* keeps the NUL the protocol wants */
+	if (cap < 24 + plen)
+		return 0;
+	uint32_t sum = 0;
+	for (size_t i = 0; i < plen; i++)
+		sum += (uint8_t)payload[i];
+	put_le32(out, ADB_CNXN);
+	put_le32(out + 4, 0x01000000u);	/* version */
+	put_le32(out + 8, 4096);	/* max payload */
+	put_le32(out + 12, (uint32_t)plen);
+	put_le32(out + 16, sum);
+	put_le32(out + 20, ADB_CNXN ^ 0xffffffffu);
+	memcpy(out + 24, payload, plen);
+	return 24 + plen;
+}
+
+bool
+ident_adb(const uint8_t *p, size_t n, ident_t *id)
+{
+	memset(id, 0, sizeof(*id));
+	if (n < 24)
+		return false;
+	uint32_t cmd = le32(p), magic = le32(p + 20);
+	if ((cmd != ADB_CNXN && cmd != ADB_AUTH) || magic != (cmd ^ 0xffffffffu))
+		return false;
+	id->protocol = "adb";
+	id->how = cmd == ADB_AUTH ? "ADB AUTH challenge" : "ADB CNXN (no authentication)";
+	return true;
+}
+
+size_t
+coap_tcp_csm_build(uint8_t *out, size_t cap)
+{
+	if (cap < 2)
+		return 0;
+	out[0] = 0x00;	/* Len 0, TKL 0 */
+	out[1] = 0xe1;	/* 7.01 CSM */
+	return 2;
+}
+
+bool
+ident_coap_tcp(const uint8_t *p, size_t n, ident_t *id)
+{
+	memset(id, 0, sizeof(*id));
+	cursor_t c;
+	cur_init(&c, p, n);
+	uint8_t b0, code, ext8;
+	uint16_t ext16;
+	uint32_t ext32;
+	cur_u8(&c, &b0);
+	unsigned len = b0 >> 4, tkl = b0 & 15;
+	if (len == 13)
+		cur_u8(&c, &ext8);
+	else if (len == 14)
+		cur_be16(&c, &ext16);
+	else if (len == 15)
+		cur_be32(&c, &ext32);
+	cur_u8(&c, &code);
+	if (c.bad || tkl > 8 || code != 0xe1)
+		return false;
+	id->protocol = "coap";
+	id->how = "CoAP over TCP CSM";
+	return true;
+}

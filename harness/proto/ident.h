@@ -26,6 +26,10 @@ bool ident_http(const uint8_t *p, size_t n, ident_t *id);
 bool ident_mqtt(const uint8_t *p, size_t n, ident_t *id);
 /* The answer to an RTSP OPTIONS request. */
 bool ident_rtsp(const uint8_t *p, size_t n, ident_t *id);
+/* The answer to an ADB CNXN: a CNXN or AUTH message with a valid magic. */
+bool ident_adb(const uint8_t *p, size_t n, ident_t *id);
+/* The answer to a CoAP-over-TCP CSM (RFC 8323): the server's own CSM. */
+bool ident_coap_tcp(const uint8_t *p, size_t n, ident_t *id);
 /* The answer to a TLS ClientHello: a handshake or alert record. */
 bool ident_tls_record(const uint8_t *p, size_t n);
 
@@ -38,6 +42,10 @@ int http_status(const uint8_t *p, size_t n);
 /* Bytes of the MQTT 3.1.1 CONNECT we send (clean session, client id given). */
 size_t mqtt_connect_build(uint8_t *out, size_t cap, const char *client_id,
     const char *user, const char *pass);
+/* Bytes of an ADB host CNXN message. */
+size_t adb_connect_build(uint8_t *out, size_t cap);
+/* Bytes of an empty CoAP-over-TCP CSM signalling message. */
+size_t coap_tcp_csm_build(uint8_t *out, size_t cap);
 /* Bytes of a minimal TLS ClientHello (TLS 1.2 record, common suites, SNI-less). */
 size_t tls_client_hello_build(uint8_t *out, size_t cap);
 

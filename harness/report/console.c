@@ -197,3 +197,35 @@ report_console_paths(const char *dir, FILE *out)
 		free(p);
 	}
 }
+
+void
+report_console_inventory(const run_t *r, FILE *out)
+{
+	const target_t *t = r->target;
+	if (t == NULL)
+		return;
+	fprintf(out, "%-5s %-6s %-12s %-4s %-28s %s\n", "PROTO", "PORT", "SERVICE", "TLS",
+	    "PRODUCT", "ADDRESS");
+	for (size_t i = 0; i < t->n_svcs; i++) {
+		const service_t *s = &t->svcs[i];
+		char *prod = NULL;
+		if (s->product)
+			prod = xasprintf("%s%s%s", s->product, s->version ? " " : "",
+			    s->version ? s->version : "");
+		char *p = cell(prod, 28), *proto = cell(s->protocol, 12);
+		fprintf(out, "%-5s %-6d %-12s %-4s ", s->transport, s->port, proto,
+		    s->tls ? "yes" : "no");
+		put_cell(out, p, 29, NULL);
+		fprintf(out, "%s\n", s->addr ? s->addr->text : "");
+		free(prod);
+		free(p);
+		free(proto);
+	}
+	fprintf(out, "\n%zu service%s; TCP: %zu ports scanned, %zu closed, %zu filtered",
+	    t->n_svcs, t->n_svcs == 1 ? "" : "s", t->ports_scanned, t->ports_closed,
+	    t->ports_filtered);
+	if (t->udp_scanned)
+		fprintf(out, "; UDP: %zu probed, %zu closed, %zu silent", t->udp_scanned,
+		    t->udp_closed, t->udp_silent);
+	fputc('\n', out);
+}

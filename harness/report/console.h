@@ -17,5 +17,7 @@
 void report_console(const run_t *r, FILE *out, bool color);
 /* The path each registered writer writes in `dir`. */
 void report_console_paths(const char *dir, FILE *out);
+/* The service inventory as a table (for `iotcert discover`). */
+void report_console_inventory(const run_t *r, FILE *out);
 
 #endif

@@ -10,6 +10,9 @@ BUILD=${1:-build}
 XSD=reports/iotcert-report.xsd
 # Loopback /24 the reference devices listen on; override to run suites side by side.
 NET=${IOTCERT_TEST_NET:-127.0.10}
+# The reference device's ports: on loopback a full sweep would also find
+# services this machine runs on all addresses (one full sweep is tested below).
+PORTS=1883,2323,8080,8443,8883,9999
 T=$(mktemp -d)
 WEAK_PID=""; HARD_PID=""
 trap 'refdev_stop "$WEAK_PID"; refdev_stop "$HARD_PID"; rm -rf "$T"' EXIT INT TERM
@@ -40,7 +43,7 @@ hashes() {	# hashes DIR: every evidence file exists and matches its sha256
 }
 
 echo "== weak reference device, with its DUT profile"
-"$BUILD/iotcert" run -q --target $NET.1 --dut profiles/devices/refdev-weak.yaml \
+"$BUILD/iotcert" run -q --ports $PORTS --target $NET.1 --dut profiles/devices/refdev-weak.yaml \
 	--out "$T/weak" >"$T/weak.log" 2>&1
 assert_eq "exit code 1 (FAIL verdicts)" 1 $?
 R=$T/weak/report.xml
@@ -71,7 +74,10 @@ assert_eq "TS 103 701 5.6-1-2 rolls up to FAIL" FAIL \
 assert_eq "untested provision is NOT_RUN" NOT_RUN \
 	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@ref='5.2-1']/@verdict")"
 assert_eq "DUT identity from the profile" RD-100 "$(xq "$R" "//*[local-name()='dut']/@model")"
-assert_eq "junit.xml counts failures" 5 "$(xq "$T/weak/junit.xml" "//testsuite/@failures")"
+assert_eq "rarely needed debug shell FAILs 5.6-5" FAIL "$(verdict "$R" IOT-5.6-5-RARELY-NEEDED-SERVICES)"
+assert_eq "telnet is rarely needed but declared" yes \
+	"$(xq "$R" "//*[local-name()='finding'][@kind='rarely-needed-service'][@port='2323']/@declared")"
+assert_eq "junit.xml counts failures" 6 "$(xq "$T/weak/junit.xml" "//testsuite/@failures")"
 hashes "$T/weak"
 if [ "$(id -u)" = 0 ]; then
 	assert_eq "capture enabled as root" true "$(xq "$R" "//*[local-name()='capture']/@enabled")"
@@ -86,7 +92,7 @@ else
 fi
 
 echo "== hardened reference device, with its DUT profile"
-"$BUILD/iotcert" run -q --target $NET.2 --dut profiles/devices/refdev-hardened.yaml \
+"$BUILD/iotcert" run -q --ports $PORTS --target $NET.2 --dut profiles/devices/refdev-hardened.yaml \
 	--out "$T/hard" >"$T/hard.log" 2>&1
 assert_eq "exit code 0 (no FAIL)" 0 $?
 R=$T/hard/report.xml
@@ -94,27 +100,41 @@ valid "$T/hard"
 assert_eq "inventory PASSes" PASS "$(verdict "$R" IOT-5.6-1-SERVICES-DECLARED)"
 assert_eq "no cleartext login service" PASS "$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN)"
 assert_eq "no shell service" PASS "$(verdict "$R" IOT-5.5-4-UNAUTHENTICATED-SHELL)"
+assert_eq "no rarely needed service" PASS "$(verdict "$R" IOT-5.6-5-RARELY-NEEDED-SERVICES)"
 assert_eq "mqtts on 8883 identified" mqtts "$(xq "$R" "//*[local-name()='service'][@port='8883']/@protocol")"
 assert_eq "https is TLS" true "$(xq "$R" "//*[local-name()='service'][@port='8443']/@tls")"
 assert_eq "no findings at all" 0 "$(xq "$R" "count(//*[local-name()='finding'])")"
 hashes "$T/hard"
 
 echo "== without a DUT profile"
-"$BUILD/iotcert" run -q --no-capture --target $NET.2 --out "$T/nodut" >/dev/null 2>&1
+"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.2 --out "$T/nodut" >/dev/null 2>&1
 assert_eq "exit code 0" 0 $?
 assert_eq "inventory INCONCLUSIVE without a declaration" INCONCLUSIVE \
 	"$(verdict "$T/nodut/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
 valid "$T/nodut"
 
+echo "== discover: every TCP port by default"
+"$BUILD/iotcert" discover -q --no-capture --udp none --target $NET.1 --out "$T/disc" >/dev/null 2>&1
+assert_eq "exit code 0" 0 $?
+valid "$T/disc"
+assert_eq "all 65535 TCP ports scanned" 65535 "$(xq "$T/disc/report.xml" "//*[local-name()='inventory']/@ports-scanned")"
+for sp in 1883:mqtt 2323:telnet 8080:http 8443:https 9999:debug-shell; do
+	assert_eq "discover finds ${sp#*:} on ${sp%:*}" "${sp#*:}" \
+		"$(xq "$T/disc/report.xml" "//*[local-name()='inventory']/*[local-name()='service'][@port='${sp%:*}']/@protocol")"
+done
+assert_eq "no test cases in a discovery report" 0 "$(xq "$T/disc/report.xml" "count(//*[local-name()='testcase'])")"
+"$BUILD/iotcert" discover --target $NET.1 --dut x.yaml >/dev/null 2>&1
+assert_eq "run-only options refused by discover" 2 $?
+
 echo "== selection"
-"$BUILD/iotcert" run -q --no-capture --target $NET.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
+"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
 assert_eq "--select 5.5-4 runs only that case" "IOT-5.5-4-UNAUTHENTICATED-SHELL" \
 	"$(xmllint --xpath "//*[local-name()='testcase']/@case" "$T/sel/report.xml" | tr ' ' '\n' | sed -n 's/case="\(.*\)"/\1/p' | sort -u)"
 
 echo "== hardened device with telnet left on (declared disabled)"
 refdev_start $NET.3 hardened "$T/tel.ready" --port telnet=2323 || exit 1
 TEL_PID=$REFDEV_PID
-"$BUILD/iotcert" run -q --no-capture --target $NET.3 --dut profiles/devices/refdev-hardened.yaml \
+"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.3 --dut profiles/devices/refdev-hardened.yaml \
 	--out "$T/tel" >/dev/null 2>&1
 assert_eq "exit code 1" 1 $?
 assert_eq "disabled telnet answering FAILs 5.6-1" FAIL "$(verdict "$T/tel/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
@@ -126,7 +146,7 @@ echo "== hostile device: garbage, endless output, giant banners"
 refdev_start $NET.4 weak "$T/bad.ready" --misbehave telnet:garbage,http:endless,debug:giant-banner,mqtt:mqtt-bad-connack || exit 1
 BAD_PID=$REFDEV_PID
 start=$(date +%s)
-"$BUILD/iotcert" run -q --no-capture --target $NET.4 --dut profiles/devices/refdev-weak.yaml \
+"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.4 --dut profiles/devices/refdev-weak.yaml \
 	--timeout 20000 --out "$T/bad" >"$T/bad.log" 2>&1
 rc=$?
 took=$(( $(date +%s) - start ))
@@ -142,7 +162,7 @@ if [ "$(id -u)" = 0 ]; then
 	echo "== started through sudo: capture as root, then run as the invoking user"
 	chmod 711 "$T"	# the invoking user must reach its output directory
 	mkdir -m 1777 "$T/shared"
-	SUDO_UID=65534 SUDO_GID=65534 "$BUILD/iotcert" run -q --target $NET.2 \
+	SUDO_UID=65534 SUDO_GID=65534 "$BUILD/iotcert" run -q --ports $PORTS --target $NET.2 \
 		--dut profiles/devices/refdev-hardened.yaml --out "$T/shared/priv" >/dev/null 2>&1
 	assert_eq "exit code 0" 0 $?
 	assert_eq "capture was opened before dropping root" true \

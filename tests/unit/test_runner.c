@@ -148,14 +148,34 @@ START_TEST(without_dut_and_without_services)
 	inv->needs_dut = true;
 	caseset_add(&cs, inv);
 	tcase_t *inv2 = mk_case("INV2", NULL, "service-inventory");
+	expect_empty(inv2, "undeclared", V_FAIL, "undeclared: {undeclared}");
+	expect_empty(inv2, "rarely_needed_undeclared", V_FAIL, "rare: {rarely_needed_undeclared}");
 	caseset_add(&cs, inv2);
+	tcase_t *rare = mk_case("RARE", NULL, "service-inventory");
+	expect_empty(rare, "rarely_needed_undeclared", V_FAIL, "rare: {rarely_needed_undeclared}");
+	rare->steps[0].params = xcalloc(1, sizeof(param_t));
+	rare->steps[0].params[0].name = xstrdup("findings");
+	value_set_str(&rare->steps[0].params[0].val, "rarely-needed");
+	rare->steps[0].n_params = 1;
+	caseset_add(&cs, rare);
 	run_t *r = run_new();
 	runner_opts_t o = { .cases = &cs, .target = t };
 	runner_run(r, &o);
 	ck_assert_int_eq(find(r, "INV")->verdict, V_INCONCLUSIVE);
 	ck_assert_ptr_nonnull(strstr(find(r, "INV")->reason, "--dut"));
-	/* The probe itself refuses to decide without a declaration. */
-	ck_assert_int_eq(find(r, "INV2")->verdict, V_INCONCLUSIVE);
+	/* Without a declaration nothing open is declared: the probe never lets
+	 * a missing profile turn into a PASS. */
+	const case_result_t *c2 = find(r, "INV2");
+	ck_assert_int_eq(c2->verdict, V_FAIL);
+	ck_assert_str_eq(c2->reason, "undeclared: tcp/2323, tcp/9999");
+	ck_assert_uint_eq(c2->ev->n_findings, 0);	/* declaration findings need a profile */
+	/* Telnet and the debug shell are rarely needed: one finding each. */
+	const case_result_t *c3 = find(r, "RARE");
+	ck_assert_int_eq(c3->verdict, V_FAIL);
+	ck_assert_str_eq(c3->reason, "rare: tcp/2323, tcp/9999");
+	ck_assert_uint_eq(c3->ev->n_findings, 2);
+	ck_assert_str_eq(c3->ev->findings[0].kind, "rarely-needed-service");
+	ck_assert_str_eq(c3->ev->findings[1].attrs[0].val, "no");
 	run_free(r);
 
 	/* A device with nothing open must not pass per-service cases. */
