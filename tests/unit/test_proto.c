@@ -132,6 +132,37 @@ START_TEST(http_and_mqtt)
 }
 END_TEST
 
+START_TEST(adb_and_coap_tcp)
+{
+	ident_t id;
+	uint8_t m[64];
+	size_t n = adb_connect_build(m, sizeof(m));
+	ck_assert_uint_eq(n, 24 + 7);
+	ck_assert(memcmp(m, "CNXN", 4) == 0);
+	/* Our own CNXN is a valid ADB message: a device echoes the same shape. */
+	ck_assert(ident_adb(m, n, &id));
+	ck_assert_str_eq(id.protocol, "adb");
+	m[20] ^= 1;	/* broken magic */
+	ck_assert(!ident_adb(m, n, &id));
+	ck_assert(!ident_adb(m, 23, &id));
+	ck_assert_uint_eq(adb_connect_build(m, 20), 0);
+
+	uint8_t csm[8];
+	ck_assert_uint_eq(coap_tcp_csm_build(csm, sizeof(csm)), 2);
+	ck_assert(ident_coap_tcp(csm, 2, &id));
+	ck_assert_str_eq(id.protocol, "coap");
+	/* A server CSM with a Max-Message-Size option: Len 3, option 2, value 1152. */
+	const uint8_t srv[] = { 0x30, 0xe1, 0x22, 0x04, 0x80 };
+	ck_assert(ident_coap_tcp(srv, sizeof(srv), &id));
+	const uint8_t ext[] = { 0xd0 };	/* extended length byte missing */
+	ck_assert(!ident_coap_tcp(ext, sizeof(ext), &id));
+	const uint8_t notcsm[] = { 0x00, 0x45 };	/* 2.05 is not a CSM */
+	ck_assert(!ident_coap_tcp(notcsm, sizeof(notcsm), &id));
+	const uint8_t bigtkl[] = { 0x09, 0xe1 };
+	ck_assert(!ident_coap_tcp(bigtkl, sizeof(bigtkl), &id));
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -142,6 +173,7 @@ suite(void)
 	tcase_add_test(t, telnet_split_and_unterminated_sb);
 	tcase_add_test(t, banners);
 	tcase_add_test(t, http_and_mqtt);
+	tcase_add_test(t, adb_and_coap_tcp);
 	suite_add_tcase(s, t);
 	return s;
 }
