@@ -14,22 +14,22 @@
 
 #define MAX_ADDRS 8
 
-target_t *
-target_new(const char *host, char *err, size_t errlen)
+/* Resolves one name or literal and appends its addresses (deduplicated). */
+static int
+add_host(target_t *t, const char *host, char *err, size_t errlen)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res = NULL;
 	int rc = getaddrinfo(host, NULL, &hints, &res);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot resolve target '%s': %s", host, gai_strerror(rc));
-		return NULL;
+		return -1;
 	}
-	target_t *t = xcalloc(1, sizeof(*t));
-	t->host = xstrdup(host);
-	t->addrs = xcalloc(MAX_ADDRS, sizeof(*t->addrs));
+	size_t usable = 0;
 	for (struct addrinfo *ai = res; ai && t->n_addrs < MAX_ADDRS; ai = ai->ai_next) {
 		if (ai->ai_family != AF_INET && ai->ai_family != AF_INET6)
 			continue;
+		usable++;
 		bool dup = false;
 		for (size_t i = 0; i < t->n_addrs; i++)
 			if (t->addrs[i].len == ai->ai_addrlen &&
@@ -55,8 +55,30 @@ target_new(const char *host, char *err, size_t errlen)
 		}
 	}
 	freeaddrinfo(res);
-	if (t->n_addrs == 0) {
+	if (usable == 0) {
 		snprintf(err, errlen, "target '%s' has no IPv4 or IPv6 address", host);
+		return -1;
+	}
+	return 0;
+}
+
+target_t *
+target_new(const char *host, char *err, size_t errlen)
+{
+	target_t *t = xcalloc(1, sizeof(*t));
+	t->host = xstrdup(host);
+	t->addrs = xcalloc(MAX_ADDRS, sizeof(*t->addrs));
+	/* "192.0.2.10,fe80::1%eth0": one device reached on several addresses. */
+	char *copy = xstrdup(host), *save = NULL;
+	int rc = 0;
+	for (char *h = strtok_r(copy, ", ", &save); h && rc == 0; h = strtok_r(NULL, ", ", &save))
+		rc = add_host(t, h, err, errlen);
+	free(copy);
+	if (rc == 0 && t->n_addrs == 0) {
+		snprintf(err, errlen, "no target address given");
+		rc = -1;
+	}
+	if (rc < 0) {
 		target_free(t);
 		return NULL;
 	}
