@@ -33,24 +33,6 @@ static const field_spec_t fields[] = {
 	{ NULL, 0, NULL },
 };
 
-static bool
-has_ci(const uint8_t *p, size_t n, const char *needle)
-{
-	size_t k = strlen(needle);
-	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp((const char *)p + i, needle, k) == 0)
-			return true;
-	return false;
-}
-
-static bool
-shell_prompt(const uint8_t *p, size_t n)
-{
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\r' || p[n - 1] == '\n'))
-		n--;
-	return n && (p[n - 1] == '#' || p[n - 1] == '$');
-}
-
 static uint64_t
 wait_deadline(probe_ctx_t *ctx)
 {
@@ -83,12 +65,12 @@ check_prompt(probe_ctx_t *ctx, const char **surface, bool *shell)
 		tlen += add;
 		if (rl && conn_write(&c, reply, rl, dl) != NET_OK)
 			break;
-		if (has_ci(text, tlen, "login:") || has_ci(text, tlen, "username:") ||
-		    has_ci(text, tlen, "user name:"))
+		if (mem_has_ci(text, tlen, "login:") || mem_has_ci(text, tlen, "username:") ||
+		    mem_has_ci(text, tlen, "user name:"))
 			*surface = "telnet login prompt";
-		else if (has_ci(text, tlen, "password:"))
+		else if (mem_has_ci(text, tlen, "password:"))
 			*surface = "password prompt";
-		else if (shell_prompt(text, tlen)) {
+		else if (ends_with_shell_prompt(text, tlen)) {
 			*surface = "shell prompt without authentication";
 			*shell = true;
 		}
@@ -157,8 +139,8 @@ check_http(probe_ctx_t *ctx, const char **surface, char *what, size_t wlen)
 		if (code == 401 && http_header(buf, len, "WWW-Authenticate", hv, sizeof(hv))) {
 			snprintf(what, wlen, "HTTP %s challenge at %s", hv, paths[i]);
 			*surface = what;
-		} else if (code / 100 == 2 && (has_ci(buf, len, "type=\"password\"") ||
-		    has_ci(buf, len, "type='password'") || has_ci(buf, len, "type=password"))) {
+		} else if (code / 100 == 2 && (mem_has_ci(buf, len, "type=\"password\"") ||
+		    mem_has_ci(buf, len, "type='password'") || mem_has_ci(buf, len, "type=password"))) {
 			snprintf(what, wlen, "HTML password form at %s", paths[i]);
 			*surface = what;
 		}

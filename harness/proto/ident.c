@@ -32,16 +32,17 @@ first_line(const uint8_t *p, size_t n, size_t skip, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
-static bool
+bool
 ends_with_shell_prompt(const uint8_t *p, size_t n)
 {
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\0'))
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\0' || p[n - 1] == '\r' ||
+	    p[n - 1] == '\n'))
 		n--;
-	return n && (p[n - 1] == '#' || p[n - 1] == '$') ;
+	return n && (p[n - 1] == '#' || p[n - 1] == '$');
 }
 
-static bool
-has_ci(const uint8_t *p, size_t n, const char *needle)
+bool
+mem_has_ci(const uint8_t *p, size_t n, const char *needle)
 {
 	size_t k = strlen(needle);
 	for (size_t i = 0; i + k <= n; i++)
@@ -79,14 +80,14 @@ ident_banner(const uint8_t *p, size_t n, ident_t *id)
 		return true;
 	}
 	if (starts(p, n, "220") && (n == 3 || p[3] == ' ' || p[3] == '-')) {
-		if (has_ci(p, n, "ftp") || !has_ci(p, n, "smtp")) {
+		if (mem_has_ci(p, n, "ftp") || !mem_has_ci(p, n, "smtp")) {
 			id->protocol = "ftp";
 			id->how = "FTP 220 greeting";
 			first_line(p, n, 4, id->product, sizeof(id->product));
 			return true;
 		}
 	}
-	if (has_ci(p, n, "login:") || has_ci(p, n, "username:")) {
+	if (mem_has_ci(p, n, "login:") || mem_has_ci(p, n, "username:")) {
 		id->protocol = "telnet";
 		id->how = "plain-text login prompt";
 		return true;

@@ -18,6 +18,11 @@ typedef struct ident {
 	const char *how;	/* static text: how it was recognised */
 } ident_t;
 
+/* Case-insensitive search for needle in n bytes (which may hold NULs). */
+bool mem_has_ci(const uint8_t *p, size_t n, const char *needle);
+/* Text that ends in a shell prompt ('#' or '$', then blanks). */
+bool ends_with_shell_prompt(const uint8_t *p, size_t n);
+
 /* A banner the service sent on its own (ssh, telnet, ftp, smtp-like, shells). */
 bool ident_banner(const uint8_t *p, size_t n, ident_t *id);
 /* The answer to an HTTP request: "HTTP/1.x NNN" and the Server header. */
