@@ -51,9 +51,11 @@ cmd_check(int argc, char **argv)
 	diags_t d = { 0 };
 	size_t files = 0;
 	load_check_paths(argv + optind, (size_t)(argc - optind), &d, &files);
+	fflush(stdout);
 	diags_print(&d, stderr);
 	size_t errors = d.errors;
 	diags_free(&d);
+	fflush(stderr);
 	if (!quiet || errors)
 		printf("%zu file%s checked, %zu error%s\n", files, files == 1 ? "" : "s",
 		    errors, errors == 1 ? "" : "s");

@@ -146,6 +146,7 @@ dut_free(dut_t *d)
 		free(d->ifaces[i].transport);
 		free(d->ifaces[i].protocol);
 		free(d->ifaces[i].purpose);
+		strlist_free(&d->ifaces[i].discloses);
 	}
 	free(d->ifaces);
 	for (size_t i = 0; i < d->n_ics; i++) {

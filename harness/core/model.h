@@ -136,6 +136,8 @@ typedef struct dut_iface {
 	char *protocol;		/* token, may be NULL */
 	bool enabled;		/* status: enabled / disabled */
 	char *purpose;
+	strlist_t discloses;	/* disclosure field tokens documented as shown
+				 * without authentication (5.6-2), may be empty */
 	srcpos_t pos;
 } dut_iface_t;
 

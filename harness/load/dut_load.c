@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/protocols.h"
+#include "probes/disclosure_fields.h"
 #include "frameworks.h"
 #include "load.h"
 #include "loaders.h"
@@ -30,13 +31,14 @@ static const skey_t device_keys[D__N] = {
 	[D_ADDRS] = { "addresses", ST_SEQ, false },
 };
 
-enum { I_TRANSPORT, I_PORT, I_PROTOCOL, I_STATUS, I_PURPOSE, I__N };
+enum { I_TRANSPORT, I_PORT, I_PROTOCOL, I_STATUS, I_PURPOSE, I_DISCLOSES, I__N };
 static const skey_t iface_keys[I__N] = {
 	[I_TRANSPORT] = { "transport", ST_STR, true },
 	[I_PORT] = { "port", ST_INT, true },
 	[I_PROTOCOL] = { "protocol", ST_STR, false },
 	[I_STATUS] = { "status", ST_STR, false },
 	[I_PURPOSE] = { "purpose", ST_STR, false },
+	[I_DISCLOSES] = { "discloses", ST_SEQ, false },
 };
 
 enum { C_REF, C_SUPPORT, C_DETAIL, C__N };
@@ -70,6 +72,33 @@ load_device(const sctx_t *sc, const ynode_t *n, dut_t *t)
 		schema_dups(sc, (const ynode_t *const *)v[D_ADDRS]->items,
 		    (const char *const *)t->addresses.v, t->addresses.n, "address");
 	}
+}
+
+/*
+ * `discloses`: the disclosure field tokens (probes/disclosure_fields.c) the
+ * manufacturer documents this interface as showing without authentication.
+ */
+static void
+load_discloses(const sctx_t *sc, const ynode_t *list, dut_iface_t *f)
+{
+	if (!sget_strlist(sc, list, "discloses", &f->discloses))
+		return;
+	size_t nf;
+	const disc_field_t *all = disclosure_fields(&nf);
+	const char **names = xcalloc(nf, sizeof(*names));
+	for (size_t i = 0; i < nf; i++)
+		names[i] = all[i].token;
+	for (size_t i = 0; i < f->discloses.n; i++) {
+		const char *t = f->discloses.v[i];
+		if (disclosure_field(t) != NULL)
+			continue;
+		const char *near = nearest(t, names, nf);
+		schema_err(sc, list->items[i], "unknown disclosure field '%s'%s%s%s", t,
+		    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	}
+	free(names);
+	schema_dups(sc, (const ynode_t *const *)list->items,
+	    (const char *const *)f->discloses.v, f->discloses.n, "disclosure field");
 }
 
 static bool
@@ -111,6 +140,8 @@ load_iface(const sctx_t *sc, const ynode_t *n, dut_iface_t *f)
 	}
 	if (v[I_PURPOSE])
 		sget_str(sc, v[I_PURPOSE], "purpose", &f->purpose);
+	if (v[I_DISCLOSES])
+		load_discloses(sc, v[I_DISCLOSES], f);
 	return sc->d->errors == before;
 }
 

@@ -8,10 +8,12 @@
 
 extern const probe_kind_t probe_service_inventory;
 extern const probe_kind_t probe_cleartext_login;
+extern const probe_kind_t probe_unauthenticated_disclosure;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
 	&probe_cleartext_login,
+	&probe_unauthenticated_disclosure,
 };
 
 const probe_kind_t *
