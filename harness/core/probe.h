@@ -43,7 +43,11 @@ typedef enum probe_status {
 	PROBE_ERROR,		/* the harness failed (bad parameter, resource) */
 } probe_status_t;
 
+struct tls_ctx;
+
 typedef struct probe_ctx {
+	struct tls_ctx *tls;	/* the run's TLS client context (net/tls.h), shared
+				 * by all threads; NULL in some unit tests */
 	const target_t *target;
 	const service_t *svc;	/* the service instance, NULL for SCOPE_DEVICE */
 	const dut_t *dut;	/* NULL without --dut */

@@ -18,6 +18,7 @@ typedef struct runner_opts {
 	const scheme_t *scheme;		/* may be NULL */
 	const dut_t *dut;		/* may be NULL */
 	const target_t *target;		/* after discovery */
+	tls_ctx_t *tls;			/* shared TLS client context; may be NULL */
 	unsigned jobs;			/* parallel instances; default 4 */
 	unsigned case_timeout_ms;	/* default 60000 */
 	const volatile int *cancel;

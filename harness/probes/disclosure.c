@@ -61,6 +61,8 @@ disc_stop(disc_t *d)
 tls_ctx_t *
 disc_tls(disc_t *d, char *err, size_t errlen)
 {
+	if (d->ctx->tls)
+		return d->ctx->tls;	/* the run's own, shared */
 	if (d->tls == NULL)
 		d->tls = tls_ctx_new(err, errlen);
 	return d->tls;

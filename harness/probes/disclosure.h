@@ -43,7 +43,8 @@ bool disclosure_realm(const char *www_auth, char *out, size_t outlen);
 
 typedef struct disc {
 	probe_ctx_t *ctx;
-	tls_ctx_t *tls;		/* owned; created when a TLS service is seen */
+	tls_ctx_t *tls;		/* owned; created when a TLS service is seen and
+				 * the run gave none (ctx->tls) */
 	strlist_t seen;		/* dedupe keys of recorded disclosures */
 	strlist_t undeclared_seen;
 	long long sources;	/* sources_checked */
