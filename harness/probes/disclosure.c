@@ -61,10 +61,12 @@ disc_stop(disc_t *d)
 tls_ctx_t *
 disc_tls(disc_t *d, char *err, size_t errlen)
 {
-	if (d->ctx->tls)
-		return d->ctx->tls;	/* the run's own, shared */
-	if (d->tls == NULL)
+	if (d->tls == NULL && d->ctx->tls) {
+		d->tls = d->ctx->tls;	/* the run's own, shared: not ours to free */
+	} else if (d->tls == NULL) {
 		d->tls = tls_ctx_new(err, errlen);
+		d->own_tls = d->tls != NULL;
+	}
 	return d->tls;
 }
 
@@ -233,7 +235,8 @@ run(probe_ctx_t *ctx)
 		examine(&d, &t->svcs[i]);
 	}
 	ev_set_int(ev, "sources_checked", d.sources);
-	tls_ctx_free(d.tls);
+	if (d.own_tls)
+		tls_ctx_free(d.tls);
 	strlist_free(&d.seen);
 	size_t n_undecl = d.undeclared_seen.n;
 	strlist_free(&d.undeclared_seen);

@@ -43,8 +43,9 @@ bool disclosure_realm(const char *www_auth, char *out, size_t outlen);
 
 typedef struct disc {
 	probe_ctx_t *ctx;
-	tls_ctx_t *tls;		/* owned; created when a TLS service is seen and
-				 * the run gave none (ctx->tls) */
+	tls_ctx_t *tls;		/* the run's (ctx->tls), or created when a TLS
+				 * service is seen and the run gave none */
+	bool own_tls;		/* tls was created here: free it */
 	strlist_t seen;		/* dedupe keys of recorded disclosures */
 	strlist_t undeclared_seen;
 	long long sources;	/* sources_checked */
