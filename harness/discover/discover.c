@@ -5,6 +5,7 @@
  */
 #include "discover/discover.h"
 #include "core/util.h"
+#include "discover/udp.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -113,6 +114,25 @@ discover_run(target_t *t, const discover_opts_t *o, evidence_t *ev, char *err,
 	}
 	free(svcs);
 	free(evs);
+	if (!o->no_udp) {
+		udp_opts_t uo;
+		udp_opts_init(&uo);
+		if (o->udp_ports) {
+			uo.ports = o->udp_ports;
+			uo.n_ports = o->n_udp_ports;
+		}
+		uo.cancel = o->cancel;
+		if (o->progress)
+			o->progress(o->progress_arg, "probing UDP services", 0, t->n_addrs);
+		for (size_t ai = 0; ai < t->n_addrs && !(o->cancel && *o->cancel); ai++) {
+			char uerr[256];
+			if (discover_udp(t, &t->addrs[ai], &uo, ev, uerr, sizeof(uerr)) < 0 &&
+			    !(o->cancel && *o->cancel)) {
+				snprintf(err, errlen, "UDP discovery of %s: %s", t->addrs[ai].text, uerr);
+				return -1;
+			}
+		}
+	}
 	if (o->cancel && *o->cancel) {
 		snprintf(err, errlen, "discovery interrupted");
 		return -1;
