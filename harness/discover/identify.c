@@ -30,33 +30,6 @@ ms_or(unsigned v, unsigned def)
 	return v ? v : def;
 }
 
-/* Connects, optionally sends `req`, reads what comes back within wait_ms. */
-static size_t
-exchange(probe_io_t *io, const void *req, size_t reqlen, unsigned wait_ms,
-    uint8_t *buf, size_t cap)
-{
-	conn_t c;
-	uint64_t dl = deadline_min(mono_ms() + wait_ms, io->port_deadline);
-	if (conn_tcp(&c, io->svc->addr, io->svc->port, dl, io->o->cancel, io->ev) != NET_OK)
-		return 0;
-	size_t len = 0;
-	if (reqlen == 0 || conn_write(&c, req, reqlen, dl) == NET_OK) {
-		/* Keep reading until the wait ends, the peer closes or buf is full. */
-		while (len < cap) {
-			size_t got = 0;
-			if (conn_read(&c, buf + len, cap - len, &got, dl) != NET_OK)
-				break;
-			len += got;
-			if (reqlen && len >= 12 && memmem(buf, len, "\r\n\r\n", 4))
-				break;
-			if (reqlen && len >= 2 && buf[0] == 0x20)
-				break;	/* an MQTT CONNACK is complete in one read */
-		}
-	}
-	conn_close(&c);
-	return len;
-}
-
 static void
 set_ident(service_t *svc, const ident_t *id, bool tls, const char *protocol)
 {
@@ -86,6 +59,87 @@ http_request(char *out, size_t cap, const service_t *svc)
 	return (size_t)snprintf(out, cap,
 	    "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: iotcert\r\n"
 	    "Accept: */*\r\nConnection: close\r\n\r\n", svc->addr->text);
+}
+
+/*
+ * The first two looks at a port, at once on two connections: one only
+ * listens for a banner, the other sends a TLS ClientHello.  Services that
+ * speak first do so on accept, and TLS servers answer the hello at once, so
+ * either settles the question early; only a port silent on both costs the
+ * full banner wait.  Bytes seen on the passive connection win.
+ */
+static void
+first_contact(probe_io_t *io, unsigned banner_ms, unsigned wait_ms, uint8_t *ban,
+    size_t bcap, size_t *blen, uint8_t *tls, size_t tcap, size_t *tlen)
+{
+	service_t *svc = io->svc;
+	conn_t c[2];
+	bool open[2] = { false, false };
+	size_t *len[2] = { blen, tlen };
+	uint8_t *buf[2] = { ban, tls };
+	size_t cap[2] = { bcap, tcap };
+	uint64_t start = mono_ms();
+	uint64_t dl[2] = { deadline_min(start + banner_ms, io->port_deadline),
+	    deadline_min(start + wait_ms, io->port_deadline) };
+	uint64_t quiet_until = 0;	/* a banner is complete after 150 ms of quiet */
+	*blen = *tlen = 0;
+	for (int i = 0; i < 2; i++)
+		open[i] = conn_tcp(&c[i], svc->addr, svc->port, dl[i], io->o->cancel,
+		    io->ev) == NET_OK;
+	uint8_t hello[512];
+	size_t hl = tls_client_hello_build(hello, sizeof(hello));
+	if (open[1] && conn_write(&c[1], hello, hl, dl[1]) != NET_OK) {
+		conn_close(&c[1]);
+		open[1] = false;
+	}
+	for (;;) {
+		uint64_t now = mono_ms();
+		if (io->o->cancel && *io->o->cancel)
+			break;
+		if (*blen && now >= quiet_until)
+			break;	/* the banner settled */
+		if (ident_tls_record(tls, *tlen) || ident_http(tls, *tlen, &(ident_t){ 0 }))
+			break;	/* the hello was answered in a language we know */
+		bool waiting = false;
+		struct pollfd pfd[2];
+		int map[2], np = 0;
+		for (int i = 0; i < 2; i++) {
+			if (!open[i] || now >= dl[i])
+				continue;
+			waiting = true;
+			pfd[np].fd = c[i].fd;
+			pfd[np].events = POLLIN;
+			pfd[np].revents = 0;
+			map[np++] = i;
+		}
+		/* Done when nothing is left to wait for, or the banner window is
+		 * over and the hello connection has ended. */
+		if (!waiting && !*blen)
+			break;
+		if (!waiting && *blen)
+			continue;
+		if (now >= dl[0] && !*blen && !open[1])
+			break;
+		if (poll(pfd, (nfds_t)np, 20) <= 0)
+			continue;
+		for (int k = 0; k < np; k++) {
+			int i = map[k];
+			if (!pfd[k].revents)
+				continue;
+			ssize_t r = *len[i] < cap[i]
+			    ? recv(c[i].fd, buf[i] + *len[i], cap[i] - *len[i], 0) : 0;
+			if (r <= 0) {
+				conn_close(&c[i]);
+				open[i] = false;
+				continue;
+			}
+			*len[i] += (size_t)r;
+			if (i == 0)
+				quiet_until = mono_ms() + 150;
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		conn_close(&c[i]);
 }
 
 /* A request sent on its own connection, and how to recognise the answer. */
@@ -243,9 +297,16 @@ discover_identify(service_t *svc, const discover_opts_t *o, evidence_t *ev)
 	uint8_t buf[BANNER_MAX];
 	ident_t id;
 
-	size_t n = exchange(&io, NULL, 0, ms_or(o->banner_ms, 1200), buf, sizeof(buf));
+	uint8_t tlsbuf[BANNER_MAX];
+	size_t n = 0, tn = 0;
+	first_contact(&io, ms_or(o->banner_ms, 1200), wait, buf, sizeof(buf), &n,
+	    tlsbuf, sizeof(tlsbuf), &tn);
 	keep_banner(svc, buf, n);
 	if (n && ident_banner(buf, n, &id)) {
+		set_ident(svc, &id, false, NULL);
+		return;
+	}
+	if (n && ident_coap_tcp(buf, n, &id)) {	/* libcoap sends its CSM first */
 		set_ident(svc, &id, false, NULL);
 		return;
 	}
@@ -255,16 +316,12 @@ discover_identify(service_t *svc, const discover_opts_t *o, evidence_t *ev)
 		set_ident(svc, &id, false, "unknown");
 		return;
 	}
-
-	uint8_t hello[512];
-	size_t hl = tls_client_hello_build(hello, sizeof(hello));
-	n = exchange(&io, hello, hl, wait, buf, sizeof(buf));
-	if (ident_tls_record(buf, n) && o->tls) {
+	if (ident_tls_record(tlsbuf, tn) && o->tls) {
 		identify_tls(&io, wait);
 		return;
 	}
-	if (ident_http(buf, n, &id)) {
-		keep_banner(svc, buf, n);
+	if (ident_http(tlsbuf, tn, &id)) {
+		keep_banner(svc, tlsbuf, tn);
 		set_ident(svc, &id, false, NULL);
 		return;
 	}
