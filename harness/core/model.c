@@ -155,6 +155,12 @@ dut_free(dut_t *d)
 		free(d->ics[i].detail);
 	}
 	free(d->ics);
+	for (size_t i = 0; i < d->n_creds; i++) {
+		free(d->creds[i].user);
+		free(d->creds[i].password);
+		free(d->creds[i].service);
+	}
+	free(d->creds);
 	free(d->file);
 	free(d->sha256);
 	free(d);

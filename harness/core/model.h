@@ -148,6 +148,17 @@ typedef struct ics_entry {
 	char *detail;		/* justification / detail text */
 } ics_entry_t;
 
+/* A credential the DUT profile states (IXIT 1-AuthMech). */
+typedef struct dut_cred {
+	char *user;
+	char *password;
+	bool unique;		/* the unit's unique or user-set password: never
+				 * reported as a default; false = a model-specific
+				 * default the probes add to their lists */
+	char *service;		/* protocol token it applies to, NULL = any */
+	srcpos_t pos;
+} dut_cred_t;
+
 typedef struct dut {
 	char *manufacturer, *model, *hw_version, *sw_version, *serial;
 	strlist_t addresses;	/* optional: declared addresses */
@@ -155,6 +166,8 @@ typedef struct dut {
 	size_t n_ifaces;
 	ics_entry_t *ics;
 	size_t n_ics;
+	dut_cred_t *creds;	/* secrets: never written to reports or logs */
+	size_t n_creds;
 	char *file;
 	char *sha256;
 } dut_t;

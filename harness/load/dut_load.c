@@ -14,11 +14,12 @@
 #include "loaders.h"
 #include "schema.h"
 
-enum { K_DEVICE, K_IFACES, K_ICS, K__N };
+enum { K_DEVICE, K_IFACES, K_ICS, K_CREDS, K__N };
 static const skey_t dut_keys[K__N] = {
 	[K_DEVICE] = { "device", ST_MAP, true },
 	[K_IFACES] = { "interfaces", ST_SEQ, false },
 	[K_ICS] = { "ics", ST_SEQ, false },
+	[K_CREDS] = { "credentials", ST_SEQ, false },
 };
 
 enum { D_MANUF, D_MODEL, D_HW, D_SW, D_SERIAL, D_ADDRS, D__N };
@@ -189,6 +190,49 @@ load_ics_entry(const sctx_t *sc, const ynode_t *n, ics_entry_t *e)
 	return sc->d->errors == before;
 }
 
+enum { R_USER, R_PASS, R_KIND, R_SERVICE, R__N };
+static const skey_t cred_keys[R__N] = {
+	[R_USER] = { "user", ST_SCALAR, true },
+	[R_PASS] = { "password", ST_SCALAR, true },
+	[R_KIND] = { "kind", ST_STR, true },
+	[R_SERVICE] = { "service", ST_STR, false },
+};
+
+/*
+ * credentials: [{user, password, kind: unique|default, service?}].  unique:
+ * the unit's own or user-set password, which a probe must never report as a
+ * default; default: a model-specific factory default to try besides the lists.
+ */
+static void
+load_creds(const sctx_t *sc, const ynode_t *list, dut_t *t)
+{
+	if (list->n_items == 0)
+		return;
+	t->creds = xcalloc(list->n_items, sizeof(*t->creds));
+	for (size_t i = 0; i < list->n_items; i++) {
+		const ynode_t *v[R__N];
+		const ynode_t *n = list->items[i];
+		schema_check(sc, n, "credential", cred_keys, R__N, v);
+		dut_cred_t *c = &t->creds[t->n_creds++];
+		c->pos = (srcpos_t){ t->file, n->line, n->col };
+		if (v[R_USER])
+			sget_text(sc, v[R_USER], "user", &c->user);
+		if (v[R_PASS])
+			sget_text(sc, v[R_PASS], "password", &c->password);
+		char *kind = NULL;
+		if (v[R_KIND] && sget_str(sc, v[R_KIND], "kind", &kind)) {
+			if (strcmp(kind, "unique") == 0)
+				c->unique = true;
+			else if (strcmp(kind, "default") != 0)
+				schema_err(sc, v[R_KIND], "kind must be unique or default, got '%s'", kind);
+		}
+		free(kind);
+		if (v[R_SERVICE] && sget_str(sc, v[R_SERVICE], "service", &c->service) &&
+		    protocol_find(c->service) == NULL)
+			schema_err(sc, v[R_SERVICE], "unknown service '%s'", c->service);
+	}
+}
+
 static void
 load_ics(const sctx_t *sc, const ynode_t *list, dut_t *t)
 {
@@ -229,6 +273,8 @@ dut_from_doc(const ydoc_t *doc, diags_t *d)
 		load_ifaces(&sc, v[K_IFACES], t);
 	if (v[K_ICS])
 		load_ics(&sc, v[K_ICS], t);
+	if (v[K_CREDS])
+		load_creds(&sc, v[K_CREDS], t);
 	if (d->errors != before || doc->errors) {
 		dut_free(t);
 		return NULL;

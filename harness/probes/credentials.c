@@ -1,0 +1,362 @@
+/*
+ * default-credentials: tries the credential lists (and the DUT profile's
+ * model-specific defaults) against one service through its authenticator,
+ * and reports every pair it accepts (EN 303 645 5.1-1, UK PSTI Sch.1 §1,
+ * EN 18031-1 AUM-5-1).  Attempts run on a few threads per service, under a
+ * rate limit and an attempt cap, stop for a username at its first success,
+ * and stop altogether when the service locks up, so a device is never locked
+ * beyond the configured budget.  Passwords the DUT profile declares unique
+ * are never tried as defaults and never written anywhere.
+ *
+ * mode "anonymous" makes one attempt without credentials instead, for
+ * anonymous access (5.5-4).
+ */
+#include "auth/auth.h"
+#include "core/probe.h"
+#include "core/util.h"
+#include "load/credlist.h"
+#include "net/sock.h"
+#include "probes/credentials.h"
+
+#include <libgen.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const param_spec_t params[] = {
+	{ "mode", VT_STR, "defaults", true, "\"defaults\" (try the lists) or \"anonymous\" (one attempt without credentials)" },
+	{ "lists", VT_LIST, NULL, true, "credential list files, relative to the test case's directory (default credentials/universal.txt, credentials/vendor.txt)" },
+	{ "max-attempts", VT_INT, "200", true, "attempts at most on this service" },
+	{ "rate", VT_INT, "10", true, "attempts a second at most on this service" },
+	{ "parallel", VT_INT, "4", true, "attempts in flight at once on this service" },
+	{ "attempt-timeout", VT_INT, "10000", true, "milliseconds one attempt may take" },
+	{ "path", VT_STR, "", true, "HTTP/RTSP: a protected path to try besides the usual ones" },
+	{ "form-action", VT_STR, "", true, "HTML form login: where the form posts (enables form mode)" },
+	{ "form-user-field", VT_STR, "username", true, "HTML form login: the user name field" },
+	{ "form-pass-field", VT_STR, "password", true, "HTML form login: the password field" },
+	{ "form-success", VT_STR, "", true, "HTML form login: text in the response proving success" },
+	{ "form-failure", VT_STR, "", true, "HTML form login: text in the response proving failure" },
+	{ NULL, 0, NULL, false, NULL },
+};
+
+static const field_spec_t fields[] = {
+	{ "attempts", VT_INT, "login attempts made" },
+	{ "accepted", VT_LIST, "pairs the service accepted, as user:password" },
+	{ "anonymous", VT_BOOL, "the service grants access with no credentials at all" },
+	{ "auth_surface", VT_BOOL, "an authentication surface was found to try" },
+	{ "locked", VT_BOOL, "the service locked or rate-limited the attempts" },
+	{ "inconclusive_attempts", VT_INT, "attempts whose outcome could not be decided" },
+	{ "method", VT_STR, "how logins were tried (telnet-login, http-basic, ...)" },
+	{ "elapsed_ms", VT_INT, "time spent on attempts" },
+	{ "unique_skipped", VT_INT, "list pairs skipped because the DUT profile declares them unique" },
+	{ NULL, 0, NULL },
+};
+
+/* Everything the attempt threads share; mu guards the mutable part. */
+typedef struct run {
+	probe_ctx_t *ctx;
+	const authenticator_t *au;
+	auth_target_t at;
+	credlist_t creds;
+	pthread_mutex_t mu;
+	size_t next;
+	long long attempts, inconclusive, max_attempts, rate;
+	unsigned attempt_ms;
+	uint64_t t0;
+	strlist_t done_users;	/* users with an accepted pair */
+	bool stop, locked, anonymous;
+	char method[32];
+	char last_reason[256];
+	int consecutive_inconclusive;
+} run_t_;
+
+static bool
+unique_in_dut(const dut_t *d, const char *user, const char *pass)
+{
+	for (size_t i = 0; d && i < d->n_creds; i++)
+		if (d->creds[i].unique && strcmp(d->creds[i].user, user) == 0 &&
+		    strcmp(d->creds[i].password, pass) == 0)
+			return true;
+	return false;
+}
+
+/* Waits for a rate token; false when the deadline or cancel came first. */
+static bool
+wait_token(run_t_ *r, long long n)
+{
+	if (r->rate <= 0)
+		return true;
+	uint64_t due = r->t0 + (uint64_t)(n * 1000 / r->rate);
+	while (mono_ms() < due) {
+		if (mono_ms() >= r->ctx->deadline_ms || (r->ctx->cancel && *r->ctx->cancel))
+			return false;
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return true;
+}
+
+static void
+record(run_t_ *r, const cred_t *c, const auth_outcome_t *o)
+{
+	evidence_t *ev = r->ctx->ev;
+	const service_t *s = r->ctx->svc;
+	if (o->method[0])
+		snprintf(r->method, sizeof(r->method), "%s", o->method);
+	switch (o->result) {
+	case AUTH_ACCEPTED: {
+		strlist_push(&r->done_users, c->user);
+		char pair[600];
+		snprintf(pair, sizeof(pair), "%s:%s", c->user, c->pass);
+		ev_list_push(ev, "accepted", pair);
+		finding_t *f = ev_finding(ev, "default-credential", s->transport, s->protocol,
+		    s->port, "%s on %s/%d accepts the default %s / %s (%s)", s->protocol,
+		    s->transport, s->port, c->user, c->pass[0] ? c->pass : "(empty)", o->reason);
+		finding_attr(f, "username", "%s", c->user);
+		finding_attr(f, "password", "%s", c->pass);
+		finding_attr(f, "method", "%s", o->method);
+		finding_attr(f, "source", "%s", c->source);
+		r->consecutive_inconclusive = 0;
+		break;
+	}
+	case AUTH_NOT_REQUIRED:
+		r->anonymous = true;
+		r->stop = true;
+		break;
+	case AUTH_LOCKED:
+		r->locked = true;
+		r->stop = true;
+		snprintf(r->last_reason, sizeof(r->last_reason), "%s", o->reason);
+		break;
+	case AUTH_INCONCLUSIVE:
+	case AUTH_ERROR:
+		r->inconclusive++;
+		snprintf(r->last_reason, sizeof(r->last_reason), "%s", o->reason);
+		/* A service that answers nothing sensible three times running is
+		 * not going to tell us more; stop rather than hammer it. */
+		if (++r->consecutive_inconclusive >= 3)
+			r->stop = true;
+		break;
+	case AUTH_REJECTED:
+		r->consecutive_inconclusive = 0;
+		break;
+	}
+}
+
+static void *
+worker(void *arg)
+{
+	run_t_ *r = arg;
+	for (;;) {
+		pthread_mutex_lock(&r->mu);
+		const cred_t *c = NULL;
+		long long n = 0;
+		while (!r->stop && r->next < r->creds.n && r->attempts < r->max_attempts) {
+			const cred_t *cand = &r->creds.v[r->next++];
+			if (strlist_has(&r->done_users, cand->user))
+				continue;	/* first success per username is enough */
+			c = cand;
+			n = r->attempts++;
+			break;
+		}
+		pthread_mutex_unlock(&r->mu);
+		if (c == NULL || !wait_token(r, n))
+			break;
+		auth_outcome_t o;
+		memset(&o, 0, sizeof(o));
+		uint64_t dl = deadline_min(mono_ms() + r->attempt_ms, r->ctx->deadline_ms);
+		r->au->try_login(&r->at, c->user, c->pass, dl, &o);
+		pthread_mutex_lock(&r->mu);
+		record(r, c, &o);
+		pthread_mutex_unlock(&r->mu);
+		if (mono_ms() >= r->ctx->deadline_ms || (r->ctx->cancel && *r->ctx->cancel))
+			break;
+	}
+	return NULL;
+}
+
+static int
+load_lists(probe_ctx_t *ctx, credlist_t *l, char *err, size_t errlen)
+{
+	const value_t *v = step_param(ctx->step, "lists");
+	static const char *const defaults[] = { "credentials/universal.txt",
+	    "credentials/vendor.txt" };
+	char *casefile = xstrdup(ctx->step && ctx->step->pos.file ? ctx->step->pos.file : ".");
+	const char *dir = dirname(casefile);
+	size_t n = v && v->type == VT_LIST ? v->n_items : ARRAY_LEN(defaults);
+	int rc = 0;
+	/* Model-specific defaults from the DUT profile go first. */
+	for (size_t i = 0; ctx->dut && i < ctx->dut->n_creds; i++) {
+		const dut_cred_t *dc = &ctx->dut->creds[i];
+		if (!dc->unique && (dc->service == NULL || strcmp(dc->service, ctx->svc->protocol) == 0))
+			credlist_add(l, dc->user, dc->password, "dut profile");
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const char *name = v && v->type == VT_LIST ? v->items[i] : defaults[i];
+		char *path = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+		diags_t d = { 0 };
+		if (credlist_load(path, l, &d) < 0) {
+			snprintf(err, errlen, "%s:%d: %s", d.n ? d.v[0].file : path,
+			    d.n ? d.v[0].line : 0, d.n ? d.v[0].msg : "cannot load");
+			rc = -1;
+		}
+		diags_free(&d);
+		free(path);
+	}
+	free(casefile);
+	return rc;
+}
+
+/* Drops the pairs the DUT profile declares as the unit's own passwords. */
+static long long
+drop_unique(probe_ctx_t *ctx, credlist_t *l)
+{
+	long long dropped = 0;
+	size_t w = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		if (unique_in_dut(ctx->dut, l->v[i].user, l->v[i].pass)) {
+			free(l->v[i].user);
+			free(l->v[i].pass);
+			free(l->v[i].source);
+			dropped++;
+			continue;
+		}
+		l->v[w++] = l->v[i];
+	}
+	l->n = w;
+	return dropped;
+}
+
+static void
+run_attempts(run_t_ *r, long long parallel)
+{
+	pthread_t th[16];
+	int started = 0;
+	if (parallel < 1)
+		parallel = 1;
+	if (parallel > 16)
+		parallel = 16;
+	for (long long i = 0; i < parallel; i++)
+		if (pthread_create(&th[started], NULL, worker, r) == 0)
+			started++;
+	if (started == 0)
+		worker(r);
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+static probe_status_t
+run(probe_ctx_t *ctx)
+{
+	const service_t *s = ctx->svc;
+	evidence_t *ev = ctx->ev;
+	ev_set_int(ev, "attempts", 0);
+	ev_list_init(ev, "accepted");
+	ev_set_bool(ev, "anonymous", false);
+	ev_set_bool(ev, "auth_surface", false);
+	ev_set_bool(ev, "locked", false);
+	ev_set_int(ev, "inconclusive_attempts", 0);
+	ev_set_str(ev, "method", "");
+	ev_set_int(ev, "elapsed_ms", 0);
+	ev_set_int(ev, "unique_skipped", 0);
+
+	const authenticator_t *au = auth_find(s->protocol);
+	if (au == NULL)
+		return probe_fail(ctx, PROBE_INCONCLUSIVE, "no authenticator for %s services",
+		    s->protocol);
+	run_t_ r = { .ctx = ctx, .au = au, .t0 = mono_ms() };
+	pthread_mutex_init(&r.mu, NULL);
+	r.at = (auth_target_t){ .svc = s, .tls = ctx->tls, .cancel = ctx->cancel, .ev = ev };
+	const char *fa = step_str(ctx, "form-action");
+	if (fa && *fa) {
+		r.at.form_action = fa;
+		r.at.form_user_field = step_str(ctx, "form-user-field");
+		r.at.form_pass_field = step_str(ctx, "form-pass-field");
+		r.at.form_success = step_str(ctx, "form-success");
+		r.at.form_failure = step_str(ctx, "form-failure");
+	}
+	r.max_attempts = step_int(ctx, "max-attempts");
+	r.rate = step_int(ctx, "rate");
+	r.attempt_ms = (unsigned)step_int(ctx, "attempt-timeout");
+	const char *mode = step_str(ctx, "mode");
+	bool anonymous_mode = mode && strcmp(mode, "anonymous") == 0;
+	char err[512];
+	probe_status_t st = PROBE_OK;
+	strlist_t realms = { 0 };
+
+	if (anonymous_mode) {
+		credlist_add(&r.creds, "", "", "anonymous attempt");
+		auth_outcome_t o;
+		memset(&o, 0, sizeof(o));
+		uint64_t dl = deadline_min(mono_ms() + r.attempt_ms, ctx->deadline_ms);
+		au->try_login(&r.at, NULL, "", dl, &o);
+		r.attempts = 1;
+		if (o.method[0])
+			snprintf(r.method, sizeof(r.method), "%s", o.method);
+		if (o.result == AUTH_NOT_REQUIRED) {
+			r.anonymous = true;
+			finding_t *f = ev_finding(ev, "anonymous-access", s->transport, s->protocol,
+			    s->port, "%s on %s/%d grants access without any credentials (%s)",
+			    s->protocol, s->transport, s->port, o.reason);
+			finding_attr(f, "method", "%s", o.method);
+		} else if (o.result == AUTH_INCONCLUSIVE || o.result == AUTH_ERROR) {
+			st = probe_fail(ctx, PROBE_INCONCLUSIVE, "%s", o.reason);
+		}
+		ev_set_bool(ev, "auth_surface", o.result == AUTH_REJECTED || o.result == AUTH_LOCKED);
+		goto out;
+	}
+
+	if (load_lists(ctx, &r.creds, err, sizeof(err)) < 0) {
+		st = probe_fail(ctx, PROBE_ERROR, "credential list: %s", err);
+		goto out;
+	}
+	ev_set_int(ev, "unique_skipped", drop_unique(ctx, &r.creds));
+	bool http = strcmp(s->protocol, "http") == 0 || strcmp(s->protocol, "https") == 0;
+	if (http && r.at.form_action == NULL) {
+		cred_http_realms(ctx, &realms);
+		if (realms.n == 0) {	/* nothing asks for a password here */
+			ev_set_str(ev, "method", "http: no protected realm found");
+			goto out;
+		}
+	}
+	ev_set_bool(ev, "auth_surface", true);
+	for (size_t i = 0; i < (http && realms.n ? realms.n : 1) && !r.stop; i++) {
+		r.at.path = realms.n ? realms.v[i] : step_str(ctx, "path");
+		if (r.at.path && !*r.at.path)
+			r.at.path = NULL;
+		r.next = 0;
+		strlist_free(&r.done_users);
+		run_attempts(&r, step_int(ctx, "parallel"));
+	}
+	if (r.inconclusive && r.attempts == r.inconclusive && ev_get(ev, "accepted")->n_items == 0)
+		st = probe_fail(ctx, PROBE_INCONCLUSIVE, "no attempt could be decided: %s",
+		    r.last_reason);
+	else if (r.stop && !r.locked && !r.anonymous && ev_get(ev, "accepted")->n_items == 0 &&
+	    r.consecutive_inconclusive >= 3)
+		st = probe_fail(ctx, PROBE_INCONCLUSIVE, "stopped after 3 undecidable attempts "
+		    "in a row (%lld made): %s", r.attempts, r.last_reason);
+out:
+	ev_set_int(ev, "attempts", r.attempts);
+	ev_set_int(ev, "inconclusive_attempts", r.inconclusive);
+	ev_set_bool(ev, "anonymous", r.anonymous);
+	ev_set_bool(ev, "locked", r.locked);
+	if (r.method[0])
+		ev_set_str(ev, "method", r.method);
+	ev_set_int(ev, "elapsed_ms", (long long)(mono_ms() - r.t0));
+	strlist_free(&realms);
+	strlist_free(&r.done_users);
+	credlist_free(&r.creds);
+	pthread_mutex_destroy(&r.mu);
+	return st;
+}
+
+const probe_kind_t probe_default_credentials = {
+	.name = "default-credentials",
+	.summary = "try universal and model-specific default credentials against a service",
+	.scope = SCOPE_SERVICE,
+	.params = params,
+	.fields = fields,
+	.run = run,
+};
