@@ -44,7 +44,7 @@ static const param_spec_t params[] = {
 static const field_spec_t fields[] = {
 	{ "attempts", VT_INT, "login attempts made" },
 	{ "accepted", VT_LIST, "pairs the service accepted, as user:password" },
-	{ "anonymous", VT_BOOL, "the service grants access with no credentials at all" },
+	{ "anonymous", VT_BOOL, "the service grants access with no credentials, or with made-up ones" },
 	{ "auth_surface", VT_BOOL, "an authentication surface was found to try" },
 	{ "locked", VT_BOOL, "the service locked or rate-limited the attempts" },
 	{ "inconclusive_attempts", VT_INT, "attempts whose outcome could not be decided" },
@@ -145,6 +145,15 @@ record(run_t_ *r, const cred_t *c, const auth_outcome_t *o)
 	}
 }
 
+static void
+merge_io(evidence_t *dst, const evidence_t *src)
+{
+	for (size_t i = 0; i < src->n_flows; i++)
+		ev_add_flow(dst, &src->flows[i]);
+	if (src->transcript_len)
+		ev_transcript(dst, "--", src->transcript, src->transcript_len);
+}
+
 static void *
 worker(void *arg)
 {
@@ -167,10 +176,16 @@ worker(void *arg)
 		auth_outcome_t o;
 		memset(&o, 0, sizeof(o));
 		uint64_t dl = deadline_min(mono_ms() + r->attempt_ms, r->ctx->deadline_ms);
-		r->au->try_login(&r->at, c->user, c->pass, dl, &o);
+		/* Evidence records are not thread-safe: each attempt writes its
+		 * flows and transcript to its own, merged under the lock. */
+		auth_target_t at = r->at;
+		at.ev = evidence_new();
+		r->au->try_login(&at, c->user, c->pass, dl, &o);
 		pthread_mutex_lock(&r->mu);
+		merge_io(r->ctx->ev, at.ev);
 		record(r, c, &o);
 		pthread_mutex_unlock(&r->mu);
+		evidence_free(at.ev);
 		if (mono_ms() >= r->ctx->deadline_ms || (r->ctx->cancel && *r->ctx->cancel))
 			break;
 	}
@@ -227,6 +242,47 @@ drop_unique(probe_ctx_t *ctx, credlist_t *l)
 	}
 	l->n = w;
 	return dropped;
+}
+
+/*
+ * One attempt with credentials no device can have.  A service that accepts
+ * them checks no password at all: every list pair would "succeed", and hydra
+ * would report them all.  Here that is anonymous access, and the lists are
+ * not tried.
+ */
+static bool
+canary_accepted(run_t_ *r, const char *path, bool emit_finding)
+{
+	unsigned char rnd[8];
+	char user[40], pass[40];
+	FILE *ur = fopen("/dev/urandom", "rb");
+	size_t got = ur ? fread(rnd, 1, sizeof(rnd), ur) : 0;
+	if (ur)
+		fclose(ur);
+	if (got != sizeof(rnd))
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			rnd[i] = (unsigned char)(mono_ms() >> (i % 8));
+	snprintf(user, sizeof(user), "iotcert-%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
+	snprintf(pass, sizeof(pass), "Nx%02x%02x%02x%02x!", rnd[4], rnd[5], rnd[6], rnd[7]);
+	r->at.path = path;
+	auth_outcome_t o;
+	memset(&o, 0, sizeof(o));
+	uint64_t dl = deadline_min(mono_ms() + r->attempt_ms, r->ctx->deadline_ms);
+	r->au->try_login(&r->at, user, pass, dl, &o);
+	r->attempts++;
+	if (o.method[0])
+		snprintf(r->method, sizeof(r->method), "%s", o.method);
+	if (o.result != AUTH_ACCEPTED && o.result != AUTH_NOT_REQUIRED)
+		return false;
+	const service_t *s = r->ctx->svc;
+	r->anonymous = true;
+	if (!emit_finding)
+		return true;
+	finding_t *f = ev_finding(r->ctx->ev, "anonymous-access", s->transport, s->protocol,
+	    s->port, "%s on %s/%d accepts made-up credentials (%s): it checks no password",
+	    s->protocol, s->transport, s->port, o.method);
+	finding_attr(f, "method", "%s", o.method);
+	return true;
 }
 
 static void
@@ -303,6 +359,8 @@ run(probe_ctx_t *ctx)
 			finding_attr(f, "method", "%s", o.method);
 		} else if (o.result == AUTH_INCONCLUSIVE || o.result == AUTH_ERROR) {
 			st = probe_fail(ctx, PROBE_INCONCLUSIVE, "%s", o.reason);
+		} else {
+			canary_accepted(&r, NULL, true);	/* takes any password? */
 		}
 		ev_set_bool(ev, "auth_surface", o.result == AUTH_REJECTED || o.result == AUTH_LOCKED);
 		goto out;
@@ -322,6 +380,8 @@ run(probe_ctx_t *ctx)
 		}
 	}
 	ev_set_bool(ev, "auth_surface", true);
+	if (canary_accepted(&r, realms.n ? realms.v[0] : NULL, false))
+		goto out;	/* it takes anything: no list pair proves a default */
 	for (size_t i = 0; i < (http && realms.n ? realms.n : 1) && !r.stop; i++) {
 		r.at.path = realms.n ? realms.v[i] : step_str(ctx, "path");
 		if (r.at.path && !*r.at.path)

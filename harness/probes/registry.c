@@ -8,11 +8,13 @@
 
 extern const probe_kind_t probe_service_inventory;
 extern const probe_kind_t probe_cleartext_login;
+extern const probe_kind_t probe_default_credentials;
 extern const probe_kind_t probe_unauthenticated_disclosure;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
 	&probe_cleartext_login,
+	&probe_default_credentials,
 	&probe_unauthenticated_disclosure,
 };
 

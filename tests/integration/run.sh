@@ -6,16 +6,23 @@ if [ "$(id -u)" != 0 ]; then
 	echo "integration: SKIPPED (needs root to create network namespaces)"
 	exit 0
 fi
-if ! ip netns add iotcert-probe 2>/dev/null; then
+# A name of our own, so that runs side by side do not collide.
+probe=iotcert-probe-$$
+if ! ip netns add "$probe" 2>/dev/null; then
 	echo "integration: SKIPPED (cannot create network namespaces here)"
 	exit 0
 fi
-ip netns del iotcert-probe
+if ! ip netns exec "$probe" true 2>/dev/null; then
+	ip netns del "$probe"
+	echo "integration: SKIPPED (cannot enter network namespaces here)"
+	exit 0
+fi
+ip netns del "$probe"
 pass=0; fail=0
 for t in tests/integration/t_*.sh; do
 	[ -e "$t" ] || continue
 	echo "== $t"
 	if sh "$t" "$BUILD"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
-echo "integration scripts: $pass passed, $fail failed"
+echo "integration: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
