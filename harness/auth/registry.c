@@ -13,6 +13,15 @@
 
 #include <string.h>
 
+extern const authenticator_t auth_ssh;	/* auth/ssh.c, through libssh */
+
+static void
+ssh_login(const auth_target_t *t, const char *user, const char *pass,
+    uint64_t deadline, auth_outcome_t *out)
+{
+	auth_ssh.try_login(t, user, pass, deadline, out);
+}
+
 static const authenticator_t table[] = {
 	{ "telnet", "telnet login prompt, proven by a shell echoing a marker",
 	  auth_telnet_login },
@@ -21,6 +30,7 @@ static const authenticator_t table[] = {
 	{ "rtsp", "RTSP DESCRIBE behind a Basic/Digest 401", auth_rtsp_login },
 	{ "ftp", "FTP USER/PASS (anonymous when no user)", auth_ftp_login },
 	{ "mqtt", "MQTT CONNECT (3.1.1, then 5 when the broker asks)", auth_mqtt_login },
+	{ "ssh", "SSH password and keyboard-interactive (libssh)", ssh_login },
 };
 
 static const struct alias {
