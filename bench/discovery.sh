@@ -125,11 +125,13 @@ echo "median of $RUNS runs"
 echo
 
 # ---- (a) full TCP sweep --------------------------------------------------
-A_IOT=$LAB_DIR/a-iot; A_NM=$LAB_DIR/a-nmap; A_T4=$LAB_DIR/a-nmapT4
+A_IOT=$LAB_DIR/a-iot; A_NM=$LAB_DIR/a-nmap; A_T4=$LAB_DIR/a-nmapT4; A_SW=$LAB_DIR/a-iotsweep
 i=0
 while [ $i -lt "$RUNS" ]; do
 	timed "$T_SWEEP" "$A_IOT" "$BUILD/iotcert" discover -q --no-capture --udp none \
 		--ports 1-65535 --target "$TARGET" --out "$A_IOT.out" || exit 1
+	timed "$T_SWEEP" "$A_SW" "$BUILD/iotcert" discover -q --no-capture --udp none --no-identify \
+		--ports 1-65535 --target "$TARGET" --out "$A_SW.out" || exit 1
 	timed "$T_SWEEP" "$A_NM" nmap -sT -p- -n -Pn --max-retries 1 -oX "$A_NM.xml" "$TARGET" || exit 1
 	timed "$T_SWEEP" "$A_T4" nmap -sT -p- -n -Pn --max-retries 1 -T4 -oX "$A_T4.xml" "$TARGET" || exit 1
 	i=$((i + 1))
@@ -137,15 +139,18 @@ done
 python3 "$LAB_DIR/parse.py" iotcert "$A_IOT.out/report.xml" "$LAB_DIR/truth" >"$A_IOT.rows"
 python3 "$LAB_DIR/parse.py" nmap "$A_NM.xml" "$LAB_DIR/truth" >"$A_NM.rows"
 python3 "$LAB_DIR/parse.py" nmap "$A_T4.xml" "$LAB_DIR/truth" >"$A_T4.rows"
-ta=$(median "$A_IOT.ms"); tn=$(median "$A_NM.ms"); t4=$(median "$A_T4.ms")
+ta=$(median "$A_IOT.ms"); tn=$(median "$A_NM.ms"); t4=$(median "$A_T4.ms"); tsw=$(median "$A_SW.ms")
 
 echo "(a) full TCP inventory, ports 1-65535"
 printf '%-52s %8s %6s %11s\n' "command" "seconds" "open" "identified"
 printf '%-52s %8s %6s %11s\n' "iotcert discover --ports 1-65535 --udp none" "$ta" \
 	"$(wc -l <"$A_IOT.rows")" "$(count "$A_IOT.rows" 4)"
+printf '%-52s %8s %6s %11s\n' "iotcert discover ... --no-identify (bare sweep)" "$tsw" \
+	"$(xmllint --xpath "count(//*[local-name()='inventory']/*[local-name()='service'])" "$A_SW.out/report.xml")" "(none)"
 printf '%-52s %8s %6s %11s\n' "nmap -sT -p- -n -Pn --max-retries 1" "$tn" "$(wc -l <"$A_NM.rows")" "(none)"
 printf '%-52s %8s %6s %11s\n' "nmap -sT -p- -n -Pn --max-retries 1 -T4" "$t4" "$(wc -l <"$A_T4.rows")" "(none)"
 echo "ratio iotcert / nmap: $(ratio "$ta" "$tn") (default timing), $(ratio "$ta" "$t4") (-T4)"
+echo "bare sweeps, like for like: iotcert --no-identify / nmap -sT = $(ratio "$tsw" "$tn")"
 echo "(iotcert's time includes identifying every open port; nmap -sT only finds them)"
 echo
 

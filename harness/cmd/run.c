@@ -240,6 +240,7 @@ execute(run_ctx_t *c)
 		.tcp_ports = ports, .n_tcp_ports = n_ports, .connect_ms = c->opts.connect_ms,
 		.retries = 1, .tls = c->tls, .cancel = &c->cancel, .rate = c->opts.rate,
 		.udp_ports = udp, .n_udp_ports = n_udp, .no_udp = no_udp,
+		.no_identify = c->opts.no_identify,
 		.progress = discover_progress, .progress_arg = &c->progress,
 	};
 	r->start_ms = wall_ms();

@@ -30,6 +30,8 @@ usage_discover(FILE *out)
 	    "                          5684), or 'none'\n"
 	    "  -r, --rate N            at most N TCP connection attempts a second\n"
 	    "      --connect-timeout MS  per connection attempt (default 1500)\n"
+	    "      --no-identify       list open ports without identifying them (a bare\n"
+	    "                          sweep, as nmap -sT does)\n"
 	    "  -o, --out DIR           output directory (default iotcert-out)\n"
 	    "  -i, --interface IF      capture interface (default: routes to the target)\n"
 	    "  -n, --no-capture        do not capture traffic\n"
@@ -98,7 +100,7 @@ int
 run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 {
 	void (*help)(FILE *) = discover_only ? usage_discover : usage;
-	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR };
+	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR, OPT_NOID };
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "dut", required_argument, NULL, 'd' },
@@ -117,6 +119,7 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		{ "user", required_argument, NULL, 'u' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-color", no_argument, NULL, OPT_NOCOLOR },
+		{ "no-identify", no_argument, NULL, OPT_NOID },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -144,6 +147,7 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		case 'u': free(o->user); o->user = xstrdup(optarg); break;
 		case 'q': o->quiet = true; break;
 		case OPT_NOCOLOR: o->color = false; break;
+		case OPT_NOID: o->no_identify = true; break;
 		case 'h': help(stdout); return 1;
 		default: help(stderr); return -1;
 		}
@@ -156,6 +160,11 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 	if (o->target == NULL) {
 		fputs("iotcert: --target HOST is required\n", stderr);
 		help(stderr);
+		return -1;
+	}
+	if (!discover_only && o->no_identify) {
+		fputs("iotcert run: --no-identify belongs to 'iotcert discover' (cases need "
+		    "identified services)\n", stderr);
 		return -1;
 	}
 	if (discover_only && (o->dut || o->scheme || o->cases.n || o->select.n || o->jobs ||

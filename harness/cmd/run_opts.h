@@ -21,7 +21,8 @@ typedef struct run_opts {
 	char *ports;		/* overrides the scheme's TCP list */
 	char *udp;		/* UDP ports, or "none" */
 	unsigned rate;		/* TCP connects per second, 0 = unlimited */
-	bool discover_only;	/* `iotcert discover`: inventory, no test cases */
+	bool discover_only;
+	bool no_identify;	/* discover: open ports only */	/* `iotcert discover`: inventory, no test cases */
 	bool no_capture;
 	bool quiet;
 	bool color;

@@ -103,7 +103,12 @@ discover_run(target_t *t, const discover_opts_t *o, evidence_t *ev, char *err,
 	evidence_t **evs = xcalloc(n_open ? n_open : 1, sizeof(*evs));
 	for (size_t i = 0; i < n_open; i++)
 		evs[i] = evidence_new();
-	identify_all(svcs, n_open, o, evs);
+	if (o->no_identify) {
+		for (size_t i = 0; i < n_open; i++)
+			svcs[i].how = xstrdup("not identified (--no-identify)");
+	} else {
+		identify_all(svcs, n_open, o, evs);
+	}
 	for (size_t i = 0; i < n_open; i++) {
 		service_t *s = target_add_service(t, "tcp", svcs[i].port, svcs[i].addr);
 		service_clear(s);
@@ -120,6 +125,13 @@ discover_run(target_t *t, const discover_opts_t *o, evidence_t *ev, char *err,
 		if (o->udp_ports) {
 			uo.ports = o->udp_ports;
 			uo.n_ports = o->n_udp_ports;
+			/* The multicast window only serves SSDP and mDNS: skip it
+			 * when neither is asked for, so --udp 5683 costs one probe. */
+			bool mcast = false;
+			for (size_t i = 0; i < o->n_udp_ports; i++)
+				mcast |= o->udp_ports[i] == 1900 || o->udp_ports[i] == 5353;
+			if (!mcast)
+				uo.listen_ms = 0;
 		}
 		uo.cancel = o->cancel;
 		if (o->progress)

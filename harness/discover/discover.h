@@ -30,6 +30,7 @@ typedef struct discover_opts {
 	const int *udp_ports;		/* borrowed; NULL = the default IoT list */
 	size_t n_udp_ports;
 	bool no_udp;			/* skip UDP discovery */
+	bool no_identify;		/* open ports only, as a bare connect sweep */
 	tls_ctx_t *tls;			/* borrowed */
 	const volatile int *cancel;
 	discover_progress_fn progress;

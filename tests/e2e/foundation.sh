@@ -127,6 +127,11 @@ done
 assert_eq "no test cases in a discovery report" 0 "$(xq "$T/disc/report.xml" "count(//*[local-name()='testcase'])")"
 "$BUILD/iotcert" discover --target $NET.1 --dut x.yaml >/dev/null 2>&1
 assert_eq "run-only options refused by discover" 2 $?
+"$BUILD/iotcert" discover -q --no-capture --udp none --no-identify --ports $PORTS --target $NET.1 --out "$T/sweep" >/dev/null 2>&1
+assert_eq "--no-identify: a bare sweep lists the open ports" 5 \
+	"$(xq "$T/sweep/report.xml" "count(//*[local-name()='inventory']/*[local-name()='service'][@protocol='unknown'])")"
+"$BUILD/iotcert" run --no-identify --target $NET.1 >/dev/null 2>&1
+assert_eq "--no-identify refused by run" 2 $?
 
 echo "== selection"
 "$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
