@@ -6,6 +6,7 @@
  * mDNS probe walks a simulated responder through its follow-up questions.
  */
 #include "check_main.h"
+#include "pktbuild.h"
 #include "core/protocols.h"
 #include "core/util.h"
 #include "discover/udp.h"
@@ -19,55 +20,6 @@
 
 static const uint8_t RND[UDP_RND_LEN] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
 	1, 2, 3, 4, 5, 6, 7, 8 };
-
-typedef struct pkt {
-	uint8_t b[4096];
-	size_t n;
-} pkt_t;
-
-static void
-put(pkt_t *p, const void *d, size_t n)
-{
-	ck_assert_uint_le(p->n + n, sizeof(p->b));
-	if (n)
-		memcpy(p->b + p->n, d, n);
-	p->n += n;
-}
-
-static void
-put8(pkt_t *p, unsigned v)
-{
-	uint8_t b = (uint8_t)v;
-	put(p, &b, 1);
-}
-
-static void
-put16(pkt_t *p, unsigned v)
-{
-	put8(p, v >> 8);
-	put8(p, v);
-}
-
-static void
-put32(pkt_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p, v & 0xffff);
-}
-
-static void
-putname(pkt_t *p, const char *name)
-{
-	while (*name) {
-		size_t k = strcspn(name, ".");
-		put8(p, (unsigned)k);
-		put(p, name, k);
-		name += k;
-		if (*name == '.')
-			name++;
-	}
-	put8(p, 0);
-}
 
 /* An exchange with the fixed random bytes, on the probe's own port. */
 static udp_exch_t
