@@ -257,7 +257,8 @@ execute(run_ctx_t *c)
 	r->target = c->target;
 
 	runner_opts_t ro = {
-		.cases = &c->cases, .select = &c->opts.select, .scheme = c->scheme,
+		.cases = &c->cases, .select = &c->opts.select,
+		.exclude = &c->opts.exclude, .scheme = c->scheme,
 		.dut = c->dut, .target = c->target, .tls = c->tls, .jobs = c->opts.jobs,
 		.case_timeout_ms = c->opts.timeout_ms, .cancel = &c->cancel,
 		.progress = &c->progress,

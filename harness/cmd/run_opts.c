@@ -61,6 +61,8 @@ usage(FILE *out)
 	    "                          default DATADIR/testcases)\n"
 	    "  -s, --select LIST       comma-separated case-id globs, provision refs\n"
 	    "                          (5.5-1) or tags\n"
+	    "  -x, --exclude LIST      the same kinds of selector, for cases not to run\n"
+	    "                          (e.g. brute-force, which may lock the device)\n"
 	    "  -o, --out DIR           output directory (default iotcert-out)\n"
 	    "  -i, --interface IF      capture interface (default: the one routing to\n"
 	    "                          the target)\n"
@@ -107,6 +109,7 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		{ "scheme", required_argument, NULL, 'S' },
 		{ "cases", required_argument, NULL, 'c' },
 		{ "select", required_argument, NULL, 's' },
+		{ "exclude", required_argument, NULL, 'x' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "no-capture", no_argument, NULL, 'n' },
@@ -128,13 +131,14 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 	o->color = isatty(STDOUT_FILENO);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:d:S:c:s:o:i:np:U:r:j:u:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:d:S:c:s:x:o:i:np:U:r:j:u:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': free(o->target); o->target = xstrdup(optarg); break;
 		case 'd': free(o->dut); o->dut = xstrdup(optarg); break;
 		case 'S': free(o->scheme); o->scheme = xstrdup(optarg); break;
 		case 'c': strlist_push(&o->cases, optarg); break;
 		case 's': split_list(optarg, &o->select); break;
+		case 'x': split_list(optarg, &o->exclude); break;
 		case 'o': free(o->out); o->out = xstrdup(optarg); break;
 		case 'i': free(o->iface); o->iface = xstrdup(optarg); break;
 		case 'n': o->no_capture = true; break;
@@ -167,9 +171,9 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		    "identified services)\n", stderr);
 		return -1;
 	}
-	if (discover_only && (o->dut || o->scheme || o->cases.n || o->select.n || o->jobs ||
+	if (discover_only && (o->dut || o->scheme || o->cases.n || o->select.n || o->exclude.n || o->jobs ||
 	    o->timeout_ms)) {
-		fputs("iotcert discover: --dut, --scheme, --cases, --select, --jobs and "
+		fputs("iotcert discover: --dut, --scheme, --cases, --select, --exclude, --jobs and "
 		    "--timeout belong to 'iotcert run'\n", stderr);
 		return -1;
 	}
@@ -191,6 +195,7 @@ run_opts_free(run_opts_t *o)
 	free(o->scheme);
 	strlist_free(&o->cases);
 	strlist_free(&o->select);
+	strlist_free(&o->exclude);
 	free(o->out);
 	free(o->user);
 	free(o->ports);

@@ -16,6 +16,7 @@ typedef struct run_opts {
 	char *scheme;
 	strlist_t cases;
 	strlist_t select;
+	strlist_t exclude;	/* --exclude: selectors of cases not to run */
 	char *out;
 	char *user;
 	char *ports;		/* overrides the scheme's TCP list */

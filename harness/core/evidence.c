@@ -152,3 +152,12 @@ ev_transcript(evidence_t *e, const char *dir, const void *p, size_t n)
 	e->transcript_len += hdr + n + 1;
 	e->transcript[e->transcript_len] = '\0';
 }
+
+const char *
+finding_get(const finding_t *f, const char *key)
+{
+	for (size_t i = 0; i < f->n_attrs; i++)
+		if (strcmp(f->attrs[i].key, key) == 0)
+			return f->attrs[i].val;
+	return NULL;
+}

@@ -73,6 +73,8 @@ finding_t *ev_finding(evidence_t *e, const char *kind, const char *transport,
     __attribute__((format(printf, 6, 7)));
 void finding_attr(finding_t *f, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The value of attribute `key`, or NULL; borrowed from f. */
+const char *finding_get(const finding_t *f, const char *key);
 
 void ev_add_flow(evidence_t *e, const flow_t *f);
 /* Appends to the capped transcript (64 KiB); device bytes are kept raw. */

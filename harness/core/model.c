@@ -126,6 +126,11 @@ scheme_free(scheme_t *s)
 		free(p->status);
 	}
 	free(s->provisions);
+	for (size_t i = 0; i < s->n_thresholds; i++) {
+		free(s->thresholds[i].name);
+		value_clear(&s->thresholds[i].val);
+	}
+	free(s->thresholds);
 	free(s->file);
 	free(s->sha256);
 	free(s);
@@ -141,6 +146,7 @@ dut_free(dut_t *d)
 	free(d->hw_version);
 	free(d->sw_version);
 	free(d->serial);
+	free(d->mac);
 	strlist_free(&d->addresses);
 	for (size_t i = 0; i < d->n_ifaces; i++) {
 		free(d->ifaces[i].transport);
@@ -161,6 +167,17 @@ dut_free(dut_t *d)
 		free(d->creds[i].service);
 	}
 	free(d->creds);
+	for (size_t i = 0; i < d->n_samples; i++) {
+		free(d->samples[i].serial);
+		free(d->samples[i].mac);
+		free(d->samples[i].ssid);
+		free(d->samples[i].user);
+		free(d->samples[i].password);
+	}
+	free(d->samples);
+	for (size_t i = 0; i < d->n_bruteforce; i++)
+		free(d->bruteforce[i].service);
+	free(d->bruteforce);
 	free(d->file);
 	free(d->sha256);
 	free(d);
@@ -175,4 +192,34 @@ dut_ics(const dut_t *d, const char *ref)
 		if (strcmp(d->ics[i].ref, ref) == 0)
 			return &d->ics[i];
 	return NULL;
+}
+
+const dut_bruteforce_t *
+dut_bruteforce_for(const dut_t *d, const char *protocol)
+{
+	const dut_bruteforce_t *any = NULL;
+	for (size_t i = 0; d && i < d->n_bruteforce; i++) {
+		const dut_bruteforce_t *b = &d->bruteforce[i];
+		if (b->service == NULL)
+			any = any ? any : b;
+		else if (protocol && strcmp(b->service, protocol) == 0)
+			return b;
+	}
+	return any;
+}
+
+const char *
+bf_mech_str(bf_mech_t m)
+{
+	static const char *const names[] = { "none", "lockout", "delay", "rate-limit" };
+	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
+}
+
+long long
+scheme_threshold(const scheme_t *s, const char *name, long long def)
+{
+	for (size_t i = 0; s && i < s->n_thresholds; i++)
+		if (strcmp(s->thresholds[i].name, name) == 0 && s->thresholds[i].val.type == VT_INT)
+			return s->thresholds[i].val.i;
+	return def;
 }

@@ -123,11 +123,16 @@ typedef struct scheme {
 	size_t n_udp_ports;
 	provision_t *provisions;
 	size_t n_provisions;
+	param_t *thresholds;	/* named figures probes judge against, e.g.
+				 * brute-force-max-per-minute (`thresholds:`) */
+	size_t n_thresholds;
 	char *file;
 	char *sha256;
 } scheme_t;
 
 void scheme_free(scheme_t *s);
+/* A scheme's integer threshold, or `def` when the scheme (or s) has none. */
+long long scheme_threshold(const scheme_t *s, const char *name, long long def);
 
 /* An interface the DUT profile declares. */
 typedef struct dut_iface {
@@ -159,8 +164,45 @@ typedef struct dut_cred {
 	srcpos_t pos;
 } dut_cred_t;
 
+/*
+ * One unit's pre-installed password with the identifiers the unit shows
+ * (label, Wi-Fi, network), for the password-quality check (5.1-2, PSTI
+ * Sch.1 §1(3)).  Two or more samples of the same model let the check compare
+ * them.  The password is a secret: never written to reports or logs.
+ */
+typedef struct dut_sample {
+	char *serial;		/* any identifier may be NULL */
+	char *mac;		/* as written in the profile, any separators */
+	char *ssid;		/* the Wi-Fi network name the unit broadcasts */
+	char *user;		/* the account it belongs to, may be NULL */
+	char *password;		/* secret */
+	srcpos_t pos;
+} dut_sample_t;
+
+/* Brute-force prevention mechanisms a DUT profile can declare (5.1-5). */
+typedef enum bf_mech {
+	BF_NONE,		/* declared: no prevention */
+	BF_LOCKOUT,		/* refuses further attempts after `attempts` failures */
+	BF_DELAY,		/* adds `delay_ms` (or growing delays) after failures */
+	BF_RATE_LIMIT,		/* allows at most `per_minute` attempts a minute */
+} bf_mech_t;
+
+const char *bf_mech_str(bf_mech_t m);	/* "none", "lockout", "delay", "rate-limit" */
+
+/* IXIT 1-AuthMech: the brute-force prevention of one surface (or all). */
+typedef struct dut_bruteforce {
+	char *service;		/* protocol token, NULL = every authentication surface */
+	bf_mech_t mechanism;
+	int attempts;		/* lockout: failures before it engages, 0 = not stated */
+	unsigned duration_ms;	/* lockout: how long it lasts, 0 = not stated */
+	unsigned delay_ms;	/* delay: the added delay after a failure, 0 = not stated */
+	int per_minute;		/* rate-limit: attempts a minute allowed, 0 = not stated */
+	srcpos_t pos;
+} dut_bruteforce_t;
+
 typedef struct dut {
 	char *manufacturer, *model, *hw_version, *sw_version, *serial;
+	char *mac;		/* the tested unit's MAC address, may be NULL */
 	strlist_t addresses;	/* optional: declared addresses */
 	dut_iface_t *ifaces;
 	size_t n_ifaces;
@@ -168,11 +210,18 @@ typedef struct dut {
 	size_t n_ics;
 	dut_cred_t *creds;	/* secrets: never written to reports or logs */
 	size_t n_creds;
+	dut_sample_t *samples;	/* password samples of units of this model */
+	size_t n_samples;
+	dut_bruteforce_t *bruteforce;	/* declared prevention per surface */
+	size_t n_bruteforce;
 	char *file;
 	char *sha256;
 } dut_t;
 
 void dut_free(dut_t *d);
 const ics_entry_t *dut_ics(const dut_t *d, const char *ref); /* NULL if absent */
+/* The declared brute-force prevention for a protocol: an entry naming it,
+ * else one for every surface, else NULL (nothing declared). */
+const dut_bruteforce_t *dut_bruteforce_for(const dut_t *d, const char *protocol);
 
 #endif

@@ -5,6 +5,7 @@
 #include "probe.h"
 #include "util.h"
 
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,4 +85,15 @@ probe_fail(probe_ctx_t *ctx, probe_status_t st, const char *fmt, ...)
 	vsnprintf(ctx->reason, sizeof(ctx->reason), fmt, ap);
 	va_end(ap);
 	return st;
+}
+
+char *
+step_case_path(const step_t *st, const char *name)
+{
+	if (name[0] == '/')
+		return xstrdup(name);
+	char *casefile = xstrdup(st && st->pos.file ? st->pos.file : ".");
+	char *path = xasprintf("%s/%s", dirname(casefile), name);
+	free(casefile);
+	return path;
 }

@@ -51,6 +51,7 @@ typedef struct probe_ctx {
 	const target_t *target;
 	const service_t *svc;	/* the service instance, NULL for SCOPE_DEVICE */
 	const dut_t *dut;	/* NULL without --dut */
+	const scheme_t *scheme;	/* NULL without a scheme profile: thresholds */
 	const step_t *step;	/* parameters */
 	evidence_t *ev;		/* where results go */
 	uint64_t deadline_ms;	/* mono_ms() deadline of this step */
@@ -64,6 +65,11 @@ typedef struct probe_kind {
 	const char *name;
 	const char *summary;
 	probe_scope_t scope;
+	/* May lock or slow the service down for a while (brute-force
+	 * measurements): the runner runs such cases after every other case has
+	 * finished, one at a time, so they neither disturb other cases nor each
+	 * other's timings. */
+	bool disruptive;
 	const param_spec_t *params;	/* terminated by {NULL} */
 	const field_spec_t *fields;	/* terminated by {NULL} */
 	probe_fn run;
@@ -79,6 +85,9 @@ long long step_int(const probe_ctx_t *ctx, const char *name);
 bool step_bool(const probe_ctx_t *ctx, const char *name);
 const char *step_str(const probe_ctx_t *ctx, const char *name); /* NULL if none */
 const value_t *step_param(const step_t *s, const char *name);
+/* A file a case names, as the case means it: relative to the directory of
+ * the case file (absolute names as they are).  Caller frees. */
+char *step_case_path(const step_t *s, const char *name);
 
 /* printf into ctx->reason and return the status, for one-line exits. */
 probe_status_t probe_fail(probe_ctx_t *ctx, probe_status_t st, const char *fmt, ...)

@@ -88,6 +88,8 @@ instantiate(run_t *run, const runner_opts_t *o)
 			continue;
 		if (!case_selected_list(c, o->select))
 			continue;
+		if (o->exclude && o->exclude->n && case_selected_list(c, o->exclude))
+			continue;
 		verdict_t v;
 		const char *why = pre_verdict(c, o, &v, buf, sizeof(buf));
 		if (c->services.n == 0) {
@@ -171,7 +173,7 @@ runner_exec(case_result_t *r, const runner_opts_t *o)
 			break;
 		}
 		probe_ctx_t ctx = {
-			.tls = o->tls, .target = o->target, .svc = r->svc, .dut = o->dut, .step = st,
+			.tls = o->tls, .target = o->target, .svc = r->svc, .dut = o->dut, .scheme = o->scheme, .step = st,
 			.ev = r->ev, .deadline_ms = case_deadline, .cancel = o->cancel,
 		};
 		probe_status_t ps = k->run(&ctx);
@@ -204,6 +206,7 @@ typedef struct pool {
 	const runner_opts_t *o;
 	size_t *todo;		/* result indexes to execute */
 	size_t n_todo, next, done;
+	size_t total;		/* cases to run in all phases, for progress */
 } pool_t;
 
 static void *
@@ -218,7 +221,7 @@ worker(void *arg)
 		if (i == SIZE_MAX)
 			break;
 		case_result_t *r = &p->run->results[i];
-		progress_update(p->o->progress, "[%zu/%zu] %s: %s", started, p->n_todo,
+		progress_update(p->o->progress, "[%zu/%zu] %s: %s", started, p->total,
 		    r->instance, r->tc->n_steps ? r->tc->steps[0].probe : "");
 		runner_exec(r, p->o);
 		pthread_mutex_lock(&p->mu);
@@ -228,6 +231,37 @@ worker(void *arg)
 	return NULL;
 }
 
+static bool
+case_disruptive(const tcase_t *c)
+{
+	for (size_t i = 0; i < c->n_steps; i++) {
+		const probe_kind_t *k = probe_find(c->steps[i].probe);
+		if (k && k->disruptive)
+			return true;
+	}
+	return false;
+}
+
+/* Runs the pool's todo list on up to `jobs` threads and waits for them. */
+static void
+pool_drain(pool_t *p, unsigned jobs)
+{
+	if (jobs > p->n_todo)
+		jobs = (unsigned)p->n_todo;
+	if (jobs == 0)
+		return;
+	pthread_t *th = xcalloc(jobs, sizeof(*th));
+	unsigned started = 0;
+	for (unsigned k = 0; k < jobs; k++)
+		if (pthread_create(&th[k], NULL, worker, p) == 0)
+			started++;
+	if (started == 0)
+		worker(p);
+	for (unsigned k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	free(th);
+}
+
 size_t
 runner_run(run_t *run, const runner_opts_t *o)
 {
@@ -235,26 +269,25 @@ runner_run(run_t *run, const runner_opts_t *o)
 	pool_t p = { .run = run, .o = o };
 	pthread_mutex_init(&p.mu, NULL);
 	p.todo = xcalloc(run->n_results ? run->n_results : 1, sizeof(*p.todo));
+	size_t *later = xcalloc(run->n_results ? run->n_results : 1, sizeof(*later));
+	size_t n_later = 0;
 	for (size_t i = 0; i < run->n_results; i++) {
-		if (run->results[i].verdict == V_NONE)
-			p.todo[p.n_todo++] = i;
-		else
+		if (run->results[i].verdict != V_NONE)
 			run->results[i].start_ms = run->results[i].end_ms = wall_ms();
+		else if (case_disruptive(run->results[i].tc))
+			later[n_later++] = i;
+		else
+			p.todo[p.n_todo++] = i;
 	}
-	unsigned jobs = o->jobs ? o->jobs : 4;
-	if (jobs > p.n_todo)
-		jobs = (unsigned)p.n_todo;
-	pthread_t *th = xcalloc(jobs ? jobs : 1, sizeof(*th));
-	unsigned started = 0;
-	for (unsigned k = 0; k < jobs; k++)
-		if (pthread_create(&th[k], NULL, worker, &p) == 0)
-			started++;
-	if (started == 0)
-		worker(&p);
-	for (unsigned k = 0; k < started; k++)
-		pthread_join(th[k], NULL);
+	/* Progress counts every case to run, both phases. */
+	size_t total = p.total = p.n_todo + n_later;
+	memcpy(p.todo + p.n_todo, later, n_later * sizeof(*later));
+	p.n_todo = total - n_later;
+	pool_drain(&p, o->jobs ? o->jobs : 4);
+	p.n_todo = total;
+	pool_drain(&p, 1);
 	pthread_mutex_destroy(&p.mu);
-	free(th);
+	free(later);
 	free(p.todo);
 	progress_clear(o->progress);
 	return run->n_results;

@@ -15,6 +15,7 @@
 typedef struct runner_opts {
 	const caseset_t *cases;
 	const strlist_t *select;	/* --select items, may be NULL */
+	const strlist_t *exclude;	/* --exclude items, may be NULL */
 	const scheme_t *scheme;		/* may be NULL */
 	const dut_t *dut;		/* may be NULL */
 	const target_t *target;		/* after discovery */

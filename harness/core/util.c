@@ -259,3 +259,19 @@ read_file_capped(const char *path, size_t max, char **out, size_t *len)
 	*out = buf_steal(&b);
 	return 0;
 }
+
+static int
+cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+long long
+ll_median(long long *v, size_t n)
+{
+	if (n == 0)
+		return -1;
+	qsort(v, n, sizeof(*v), cmp_ll);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}

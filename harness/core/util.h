@@ -59,6 +59,9 @@ void fmt_utc(int64_t ms, char *out, size_t len); /* 2026-11-28T02:10:04.123Z */
 
 /* Glob match of `pat` (*, ?, [..]) against `s`, case-sensitive. */
 bool glob_match(const char *pat, const char *s);
+/* Median of v[0..n) (sorts v in place; the mean of the middle two when n is
+ * even), -1 when n is 0. */
+long long ll_median(long long *v, size_t n);
 
 /* Read a whole file up to `max` bytes; caller frees *out.  -1 on error/too big. */
 int read_file_capped(const char *path, size_t max, char **out, size_t *len);

@@ -1,28 +1,33 @@
 /*
  * DUT profiles: the manufacturer's description of the device under test, the
  * interfaces it declares (compared with what discovery finds) and its ICS
- * (implementation conformance statement, TS 103 701 clause 4.2).
+ * (implementation conformance statement, TS 103 701 clause 4.2).  The IXIT
+ * 1-AuthMech sections (credentials, password samples, brute-force
+ * prevention) are in dut_authmech.c.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/protocols.h"
+#include "dut_load.h"
 #include "probes/disclosure_fields.h"
 #include "frameworks.h"
 #include "load.h"
 #include "loaders.h"
 #include "schema.h"
 
-enum { K_DEVICE, K_IFACES, K_ICS, K_CREDS, K__N };
+enum { K_DEVICE, K_IFACES, K_ICS, K_CREDS, K_SAMPLES, K_BRUTE, K__N };
 static const skey_t dut_keys[K__N] = {
 	[K_DEVICE] = { "device", ST_MAP, true },
 	[K_IFACES] = { "interfaces", ST_SEQ, false },
 	[K_ICS] = { "ics", ST_SEQ, false },
 	[K_CREDS] = { "credentials", ST_SEQ, false },
+	[K_SAMPLES] = { "password-samples", ST_SEQ, false },
+	[K_BRUTE] = { "brute-force", ST_SEQ, false },
 };
 
-enum { D_MANUF, D_MODEL, D_HW, D_SW, D_SERIAL, D_ADDRS, D__N };
+enum { D_MANUF, D_MODEL, D_HW, D_SW, D_SERIAL, D_ADDRS, D_MAC, D__N };
 static const skey_t device_keys[D__N] = {
 	[D_MANUF] = { "manufacturer", ST_STR, true },
 	[D_MODEL] = { "model", ST_STR, true },
@@ -30,7 +35,51 @@ static const skey_t device_keys[D__N] = {
 	[D_SW] = { "software-version", ST_STR, true },
 	[D_SERIAL] = { "serial", ST_STR, true },
 	[D_ADDRS] = { "addresses", ST_SEQ, false },
+	[D_MAC] = { "mac", ST_SCALAR, false },
 };
+
+/*
+ * 12 hex digits, optionally grouped by ':', '-' or '.' (02:00:5e:10:00:01,
+ * 02-00-5E-10-00-01, 0200.5e10.0001, 02005e100001); kept as written, since
+ * labels and Wi-Fi names show it in whichever form the vendor chose.
+ */
+static bool
+mac_ok(const char *s)
+{
+	size_t hex = 0;
+	for (const char *p = s; *p; p++) {
+		if (strchr("0123456789abcdefABCDEF", *p))
+			hex++;
+		else if (!strchr(":-.", *p) || p == s || p[1] == '\0' || strchr(":-.", p[1]))
+			return false;
+	}
+	return hex == 12;
+}
+
+void
+dut_load_mac(const sctx_t *sc, const ynode_t *n, char **out)
+{
+	if (sget_text(sc, n, "mac", out) && !mac_ok(*out))
+		schema_err(sc, n, "mac '%s' is not a MAC address (12 hex digits, "
+		    "optionally separated by ':', '-' or '.')", *out);
+}
+
+bool
+dut_check_protocol(const sctx_t *sc, const ynode_t *n, const char *what, const char *tok)
+{
+	if (protocol_find(tok) != NULL)
+		return true;
+	size_t np;
+	const protocol_info_t *all = protocol_all(&np);
+	const char **names = xcalloc(np, sizeof(*names));
+	for (size_t i = 0; i < np; i++)
+		names[i] = all[i].token;
+	const char *near = nearest(tok, names, np);
+	schema_err(sc, n, "unknown %s '%s'%s%s%s", what, tok,
+	    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+	free(names);
+	return false;
+}
 
 enum { I_TRANSPORT, I_PORT, I_PROTOCOL, I_STATUS, I_PURPOSE, I_DISCLOSES, I__N };
 static const skey_t iface_keys[I__N] = {
@@ -48,6 +97,29 @@ static const skey_t ics_keys[C__N] = {
 	[C_SUPPORT] = { "support", ST_STR, true },
 	[C_DETAIL] = { "detail", ST_STR, false },
 };
+
+void
+dut_keys_init(dut_keys_t *k, size_t cap)
+{
+	*k = (dut_keys_t){ xcalloc(cap, sizeof(*k->keys)), xcalloc(cap, sizeof(*k->nodes)), 0,
+	    { 0 } };
+}
+
+void
+dut_keys_add(dut_keys_t *k, const ynode_t *node, const char *key)
+{
+	k->nodes[k->n] = node;
+	k->keys[k->n++] = key;
+}
+
+void
+dut_keys_check(const sctx_t *sc, dut_keys_t *k, const char *what)
+{
+	schema_dups(sc, k->nodes, k->keys, k->n, what);
+	free(k->keys);
+	free(k->nodes);
+	strlist_free(&k->owned);
+}
 
 static void
 load_device(const sctx_t *sc, const ynode_t *n, dut_t *t)
@@ -73,6 +145,8 @@ load_device(const sctx_t *sc, const ynode_t *n, dut_t *t)
 		schema_dups(sc, (const ynode_t *const *)v[D_ADDRS]->items,
 		    (const char *const *)t->addresses.v, t->addresses.n, "address");
 	}
+	if (v[D_MAC])
+		dut_load_mac(sc, v[D_MAC], &t->mac);
 }
 
 /*
@@ -117,18 +191,8 @@ load_iface(const sctx_t *sc, const ynode_t *n, dut_iface_t *f)
 	long long port;
 	if (v[I_PORT] && sget_int(sc, v[I_PORT], "port", 1, 65535, &port))
 		f->port = (int)port;
-	if (v[I_PROTOCOL] && sget_str(sc, v[I_PROTOCOL], "protocol", &f->protocol) &&
-	    protocol_find(f->protocol) == NULL) {
-		size_t np;
-		const protocol_info_t *all = protocol_all(&np);
-		const char **names = xcalloc(np, sizeof(*names));
-		for (size_t i = 0; i < np; i++)
-			names[i] = all[i].token;
-		const char *near = nearest(f->protocol, names, np);
-		schema_err(sc, v[I_PROTOCOL], "unknown protocol '%s'%s%s%s", f->protocol,
-		    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-		free(names);
-	}
+	if (v[I_PROTOCOL] && sget_str(sc, v[I_PROTOCOL], "protocol", &f->protocol))
+		dut_check_protocol(sc, v[I_PROTOCOL], "protocol", f->protocol);
 	if (v[I_STATUS]) {
 		const char *s = v[I_STATUS]->str;
 		if (strcmp(s, "enabled") == 0)
@@ -153,21 +217,17 @@ load_ifaces(const sctx_t *sc, const ynode_t *list, dut_t *t)
 	if (n == 0)
 		return;
 	t->ifaces = xcalloc(n, sizeof(*t->ifaces));
-	char **keys = xcalloc(n, sizeof(*keys));
-	const ynode_t **nodes = xcalloc(n, sizeof(*nodes));
-	size_t nk = 0;
+	dut_keys_t k;
+	dut_keys_init(&k, n);
 	for (size_t i = 0; i < n; i++) {
 		dut_iface_t *f = &t->ifaces[t->n_ifaces++];
 		if (!load_iface(sc, list->items[i], f))
 			continue;
-		nodes[nk] = list->items[i];
-		keys[nk++] = xasprintf("%s/%d", f->transport, f->port);
+		char *key = xasprintf("%s/%d", f->transport, f->port);
+		strlist_push_owned(&k.owned, key);
+		dut_keys_add(&k, list->items[i], key);
 	}
-	schema_dups(sc, nodes, (const char *const *)keys, nk, "interface");
-	for (size_t i = 0; i < nk; i++)
-		free(keys[i]);
-	free(keys);
-	free(nodes);
+	dut_keys_check(sc, &k, "interface");
 }
 
 static bool
@@ -190,49 +250,6 @@ load_ics_entry(const sctx_t *sc, const ynode_t *n, ics_entry_t *e)
 	return sc->d->errors == before;
 }
 
-enum { R_USER, R_PASS, R_KIND, R_SERVICE, R__N };
-static const skey_t cred_keys[R__N] = {
-	[R_USER] = { "user", ST_SCALAR, true },
-	[R_PASS] = { "password", ST_SCALAR, true },
-	[R_KIND] = { "kind", ST_STR, true },
-	[R_SERVICE] = { "service", ST_STR, false },
-};
-
-/*
- * credentials: [{user, password, kind: unique|default, service?}].  unique:
- * the unit's own or user-set password, which a probe must never report as a
- * default; default: a model-specific factory default to try besides the lists.
- */
-static void
-load_creds(const sctx_t *sc, const ynode_t *list, dut_t *t)
-{
-	if (list->n_items == 0)
-		return;
-	t->creds = xcalloc(list->n_items, sizeof(*t->creds));
-	for (size_t i = 0; i < list->n_items; i++) {
-		const ynode_t *v[R__N];
-		const ynode_t *n = list->items[i];
-		schema_check(sc, n, "credential", cred_keys, R__N, v);
-		dut_cred_t *c = &t->creds[t->n_creds++];
-		c->pos = (srcpos_t){ t->file, n->line, n->col };
-		if (v[R_USER])
-			sget_text(sc, v[R_USER], "user", &c->user);
-		if (v[R_PASS])
-			sget_text(sc, v[R_PASS], "password", &c->password);
-		char *kind = NULL;
-		if (v[R_KIND] && sget_str(sc, v[R_KIND], "kind", &kind)) {
-			if (strcmp(kind, "unique") == 0)
-				c->unique = true;
-			else if (strcmp(kind, "default") != 0)
-				schema_err(sc, v[R_KIND], "kind must be unique or default, got '%s'", kind);
-		}
-		free(kind);
-		if (v[R_SERVICE] && sget_str(sc, v[R_SERVICE], "service", &c->service) &&
-		    protocol_find(c->service) == NULL)
-			schema_err(sc, v[R_SERVICE], "unknown service '%s'", c->service);
-	}
-}
-
 static void
 load_ics(const sctx_t *sc, const ynode_t *list, dut_t *t)
 {
@@ -240,19 +257,14 @@ load_ics(const sctx_t *sc, const ynode_t *list, dut_t *t)
 	if (n == 0)
 		return;
 	t->ics = xcalloc(n, sizeof(*t->ics));
-	const char **keys = xcalloc(n, sizeof(*keys));
-	const ynode_t **nodes = xcalloc(n, sizeof(*nodes));
-	size_t nk = 0;
+	dut_keys_t k;
+	dut_keys_init(&k, n);
 	for (size_t i = 0; i < n; i++) {
 		ics_entry_t *e = &t->ics[t->n_ics++];
-		if (!load_ics_entry(sc, list->items[i], e))
-			continue;
-		nodes[nk] = list->items[i];
-		keys[nk++] = e->ref;
+		if (load_ics_entry(sc, list->items[i], e))
+			dut_keys_add(&k, list->items[i], e->ref);
 	}
-	schema_dups(sc, nodes, keys, nk, "ICS ref");
-	free(keys);
-	free(nodes);
+	dut_keys_check(sc, &k, "ICS ref");
 }
 
 dut_t *
@@ -274,7 +286,11 @@ dut_from_doc(const ydoc_t *doc, diags_t *d)
 	if (v[K_ICS])
 		load_ics(&sc, v[K_ICS], t);
 	if (v[K_CREDS])
-		load_creds(&sc, v[K_CREDS], t);
+		dut_load_creds(&sc, v[K_CREDS], t);
+	if (v[K_SAMPLES])
+		dut_load_samples(&sc, v[K_SAMPLES], t);
+	if (v[K_BRUTE])
+		dut_load_bruteforce(&sc, v[K_BRUTE], t);
 	if (d->errors != before || doc->errors) {
 		dut_free(t);
 		return NULL;

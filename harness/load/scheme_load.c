@@ -14,7 +14,7 @@
 #include "schema.h"
 
 enum { K_SCHEME, K_TITLE, K_VERSION, K_SOURCE, K_FRAMEWORKS, K_CASES,
-	K_DISCOVERY, K_PROVISIONS, K__N };
+	K_DISCOVERY, K_PROVISIONS, K_THRESHOLDS, K__N };
 static const skey_t scheme_keys[K__N] = {
 	[K_SCHEME] = { "scheme", ST_STR, true },
 	[K_TITLE] = { "title", ST_STR, true },
@@ -24,6 +24,24 @@ static const skey_t scheme_keys[K__N] = {
 	[K_CASES] = { "cases", ST_SEQ, false },
 	[K_DISCOVERY] = { "discovery", ST_MAP, true },
 	[K_PROVISIONS] = { "provisions", ST_SEQ, false },
+	[K_THRESHOLDS] = { "thresholds", ST_MAP, false },
+};
+
+/*
+ * The figures a scheme may set for probes to judge against.  A closed list,
+ * so a misspelt threshold is an error at load time and not a default
+ * silently used in an assessment.
+ */
+typedef struct threshold_spec {
+	const char *name;
+	long long min, max;
+} threshold_spec_t;
+
+static const threshold_spec_t threshold_specs[] = {
+	/* 5.1-5: failed logins a surface may take before its prevention engages */
+	{ "brute-force-max-free-attempts", 1, 1000 },
+	/* 5.1-5: failed logins a minute a surface may sustain once engaged */
+	{ "brute-force-max-per-minute", 1, 100000 },
 };
 
 enum { D_TCP, D_UDP, D__N };
@@ -157,6 +175,36 @@ load_discovery(const sctx_t *sc, const ynode_t *n, scheme_t *s)
 		sget_ports(sc, v[D_UDP], "udp", &s->udp_ports, &s->n_udp_ports);
 }
 
+static void
+load_thresholds(const sctx_t *sc, const ynode_t *n, scheme_t *s)
+{
+	size_t nt = ARRAY_LEN(threshold_specs);
+	const char *names[ARRAY_LEN(threshold_specs)];
+	for (size_t i = 0; i < nt; i++)
+		names[i] = threshold_specs[i].name;
+	s->thresholds = xcalloc(n->n_pairs ? n->n_pairs : 1, sizeof(*s->thresholds));
+	for (size_t i = 0; i < n->n_pairs; i++) {
+		const ynode_t *k = n->pairs[i].key, *v = n->pairs[i].val;
+		const threshold_spec_t *ts = NULL;
+		for (size_t j = 0; j < nt; j++)
+			if (strcmp(threshold_specs[j].name, k->str) == 0)
+				ts = &threshold_specs[j];
+		if (ts == NULL) {
+			const char *near = nearest(k->str, names, nt);
+			schema_err(sc, k, "unknown threshold '%s'%s%s%s", k->str,
+			    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+			continue;
+		}
+		long long x;
+		if (!sget_int(sc, v, ts->name, ts->min, ts->max, &x))
+			continue;
+		param_t *p = &s->thresholds[s->n_thresholds++];
+		p->name = xstrdup(ts->name);
+		value_set_int(&p->val, x);
+		p->pos = (srcpos_t){ sc->file, v->line, v->col };
+	}
+}
+
 scheme_t *
 scheme_from_doc(const ydoc_t *doc, diags_t *d)
 {
@@ -196,6 +244,8 @@ scheme_from_doc(const ydoc_t *doc, diags_t *d)
 		load_discovery(&sc, v[K_DISCOVERY], s);
 	if (v[K_PROVISIONS])
 		load_provisions(&sc, v[K_PROVISIONS], s);
+	if (v[K_THRESHOLDS])
+		load_thresholds(&sc, v[K_THRESHOLDS], s);
 	if (d->errors != before || doc->errors) {
 		scheme_free(s);
 		return NULL;

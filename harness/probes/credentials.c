@@ -12,13 +12,14 @@
  * anonymous access (5.5-4).
  */
 #include "auth/auth.h"
+#include "auth/outcome.h"
 #include "core/probe.h"
 #include "core/util.h"
 #include "load/credlist.h"
 #include "net/sock.h"
+#include "probes/attempts.h"
 #include "probes/credentials.h"
 
-#include <libgen.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,16 +29,12 @@
 static const param_spec_t params[] = {
 	{ "mode", VT_STR, "defaults", true, "\"defaults\" (try the lists) or \"anonymous\" (one attempt without credentials)" },
 	{ "lists", VT_LIST, NULL, true, "credential list files, relative to the test case's directory (default credentials/universal.txt, credentials/vendor.txt)" },
-	{ "max-attempts", VT_INT, "200", true, "attempts at most on this service" },
+	{ "max-attempts", VT_INT, "500", true, "attempts at most on this service (an unfinished list is INCONCLUSIVE)" },
 	{ "rate", VT_INT, "10", true, "attempts a second at most on this service" },
 	{ "parallel", VT_INT, "4", true, "attempts in flight at once on this service" },
 	{ "attempt-timeout", VT_INT, "10000", true, "milliseconds one attempt may take" },
 	{ "path", VT_STR, "", true, "HTTP/RTSP: a protected path to try besides the usual ones" },
-	{ "form-action", VT_STR, "", true, "HTML form login: where the form posts (enables form mode)" },
-	{ "form-user-field", VT_STR, "username", true, "HTML form login: the user name field" },
-	{ "form-pass-field", VT_STR, "password", true, "HTML form login: the password field" },
-	{ "form-success", VT_STR, "", true, "HTML form login: text in the response proving success" },
-	{ "form-failure", VT_STR, "", true, "HTML form login: text in the response proving failure" },
+	ATTEMPT_FORM_PARAMS,
 	{ NULL, 0, NULL, false, NULL },
 };
 
@@ -48,9 +45,13 @@ static const field_spec_t fields[] = {
 	{ "auth_surface", VT_BOOL, "an authentication surface was found to try" },
 	{ "locked", VT_BOOL, "the service locked or rate-limited the attempts" },
 	{ "inconclusive_attempts", VT_INT, "attempts whose outcome could not be decided" },
+	{ "undecided", VT_INT, "list pairs still undecided after one retry" },
+	{ "untried", VT_INT, "list pairs never tried (attempt cap reached, or stopped)" },
 	{ "method", VT_STR, "how logins were tried (telnet-login, http-basic, ...)" },
 	{ "elapsed_ms", VT_INT, "time spent on attempts" },
 	{ "unique_skipped", VT_INT, "list pairs skipped because the DUT profile declares them unique" },
+	{ "attempt_ms_median", VT_INT, "median time one attempt took, -1 if none was made" },
+	{ "attempt_ms_max", VT_INT, "longest time one attempt took, -1 if none was made" },
 	{ NULL, 0, NULL },
 };
 
@@ -60,6 +61,10 @@ typedef struct run {
 	const authenticator_t *au;
 	auth_target_t at;
 	credlist_t creds;
+	credlist_t *cur;	/* the pass being made: &creds, or &retry */
+	credlist_t retry;	/* pairs the first pass could not decide */
+	long long undecided;	/* pairs still undecided after their retry */
+	long long untried;	/* pairs never tried (cap, stop) */
 	pthread_mutex_t mu;
 	size_t next;
 	long long attempts, inconclusive, max_attempts, rate;
@@ -70,6 +75,10 @@ typedef struct run {
 	char method[32];
 	char last_reason[256];
 	int consecutive_inconclusive;
+	int undecided_stop;	/* undecidable attempts in a row that stop the service */
+	int allowed;		/* workers that may still start attempts */
+	long long *took_ms;	/* how long each list attempt took */
+	size_t n_timed;
 } run_t_;
 
 static bool
@@ -80,22 +89,6 @@ unique_in_dut(const dut_t *d, const char *user, const char *pass)
 		    strcmp(d->creds[i].password, pass) == 0)
 			return true;
 	return false;
-}
-
-/* Waits for a rate token; false when the deadline or cancel came first. */
-static bool
-wait_token(run_t_ *r, long long n)
-{
-	if (r->rate <= 0)
-		return true;
-	uint64_t due = r->t0 + (uint64_t)(n * 1000 / r->rate);
-	while (mono_ms() < due) {
-		if (mono_ms() >= r->ctx->deadline_ms || (r->ctx->cancel && *r->ctx->cancel))
-			return false;
-		struct timespec ts = { 0, 20 * 1000000L };
-		nanosleep(&ts, NULL);
-	}
-	return true;
 }
 
 static void
@@ -133,10 +126,21 @@ record(run_t_ *r, const cred_t *c, const auth_outcome_t *o)
 	case AUTH_INCONCLUSIVE:
 	case AUTH_ERROR:
 		r->inconclusive++;
+		/* An undecided pair may be a default: it gets one more try at
+		 * the end, alone, and counts against a PASS if still undecided. */
+		if (r->cur == &r->creds)
+			credlist_add(&r->retry, c->user, c->pass, c->source);
+		else
+			r->undecided++;
+		/* Often the device's limit on connections at once: back off. */
+		if (r->allowed > 1)
+			r->allowed /= 2;
 		snprintf(r->last_reason, sizeof(r->last_reason), "%s", o->reason);
-		/* A service that answers nothing sensible three times running is
-		 * not going to tell us more; stop rather than hammer it. */
-		if (++r->consecutive_inconclusive >= 3)
+		/* A service that answers nothing sensible several times running
+		 * is not going to tell us more; stop rather than hammer it.  With
+		 * attempts in flight together, a burst as wide as them can be
+		 * the device's connection limit rather than a dead service. */
+		if (++r->consecutive_inconclusive >= r->undecided_stop)
 			r->stop = true;
 		break;
 	case AUTH_REJECTED:
@@ -145,25 +149,34 @@ record(run_t_ *r, const cred_t *c, const auth_outcome_t *o)
 	}
 }
 
-static void
-merge_io(evidence_t *dst, const evidence_t *src)
+/* Pairs of the current pass never reached, for users still without a
+ * success (their untried pairs do not matter). */
+static long long
+pairs_left(const run_t_ *r)
 {
-	for (size_t i = 0; i < src->n_flows; i++)
-		ev_add_flow(dst, &src->flows[i]);
-	if (src->transcript_len)
-		ev_transcript(dst, "--", src->transcript, src->transcript_len);
+	long long n = 0;
+	for (size_t i = r->next; i < r->cur->n; i++)
+		if (!strlist_has(&r->done_users, r->cur->v[i].user))
+			n++;
+	return n;
 }
+
+typedef struct worker_arg {
+	run_t_ *r;
+	int idx;
+} worker_arg_t;
 
 static void *
 worker(void *arg)
 {
-	run_t_ *r = arg;
+	run_t_ *r = ((worker_arg_t *)arg)->r;
+	int idx = ((worker_arg_t *)arg)->idx;
 	for (;;) {
 		pthread_mutex_lock(&r->mu);
 		const cred_t *c = NULL;
 		long long n = 0;
-		while (!r->stop && r->next < r->creds.n && r->attempts < r->max_attempts) {
-			const cred_t *cand = &r->creds.v[r->next++];
+		while (idx < r->allowed && !r->stop && r->next < r->cur->n && r->attempts < r->max_attempts) {
+			const cred_t *cand = &r->cur->v[r->next++];
 			if (strlist_has(&r->done_users, cand->user))
 				continue;	/* first success per username is enough */
 			c = cand;
@@ -171,22 +184,25 @@ worker(void *arg)
 			break;
 		}
 		pthread_mutex_unlock(&r->mu);
-		if (c == NULL || !wait_token(r, n))
+		if (c == NULL || !attempt_pace(r->ctx, r->t0, n, r->rate))
 			break;
 		auth_outcome_t o;
 		memset(&o, 0, sizeof(o));
-		uint64_t dl = deadline_min(mono_ms() + r->attempt_ms, r->ctx->deadline_ms);
+		uint64_t started = mono_ms();
+		uint64_t dl = deadline_min(started + r->attempt_ms, r->ctx->deadline_ms);
 		/* Evidence records are not thread-safe: each attempt writes its
 		 * flows and transcript to its own, merged under the lock. */
 		auth_target_t at = r->at;
 		at.ev = evidence_new();
 		r->au->try_login(&at, c->user, c->pass, dl, &o);
 		pthread_mutex_lock(&r->mu);
-		merge_io(r->ctx->ev, at.ev);
+		attempt_merge_io(r->ctx->ev, at.ev);
 		record(r, c, &o);
+		if (r->n_timed < (size_t)r->max_attempts)
+			r->took_ms[r->n_timed++] = (long long)(mono_ms() - started);
 		pthread_mutex_unlock(&r->mu);
 		evidence_free(at.ev);
-		if (mono_ms() >= r->ctx->deadline_ms || (r->ctx->cancel && *r->ctx->cancel))
+		if (attempt_over(r->ctx))
 			break;
 	}
 	return NULL;
@@ -198,8 +214,6 @@ load_lists(probe_ctx_t *ctx, credlist_t *l, char *err, size_t errlen)
 	const value_t *v = step_param(ctx->step, "lists");
 	static const char *const defaults[] = { "credentials/universal.txt",
 	    "credentials/vendor.txt" };
-	char *casefile = xstrdup(ctx->step && ctx->step->pos.file ? ctx->step->pos.file : ".");
-	const char *dir = dirname(casefile);
 	size_t n = v && v->type == VT_LIST ? v->n_items : ARRAY_LEN(defaults);
 	int rc = 0;
 	/* Model-specific defaults from the DUT profile go first. */
@@ -210,7 +224,7 @@ load_lists(probe_ctx_t *ctx, credlist_t *l, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *name = v && v->type == VT_LIST ? v->items[i] : defaults[i];
-		char *path = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+		char *path = step_case_path(ctx->step, name);
 		diags_t d = { 0 };
 		if (credlist_load(path, l, &d) < 0) {
 			snprintf(err, errlen, "%s:%d: %s", d.n ? d.v[0].file : path,
@@ -220,7 +234,6 @@ load_lists(probe_ctx_t *ctx, credlist_t *l, char *err, size_t errlen)
 		diags_free(&d);
 		free(path);
 	}
-	free(casefile);
 	return rc;
 }
 
@@ -253,17 +266,11 @@ drop_unique(probe_ctx_t *ctx, credlist_t *l)
 static bool
 canary_accepted(run_t_ *r, const char *path, bool emit_finding)
 {
-	unsigned char rnd[8];
-	char user[40], pass[40];
-	FILE *ur = fopen("/dev/urandom", "rb");
-	size_t got = ur ? fread(rnd, 1, sizeof(rnd), ur) : 0;
-	if (ur)
-		fclose(ur);
-	if (got != sizeof(rnd))
-		for (size_t i = 0; i < sizeof(rnd); i++)
-			rnd[i] = (unsigned char)(mono_ms() >> (i % 8));
-	snprintf(user, sizeof(user), "iotcert-%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3]);
-	snprintf(pass, sizeof(pass), "Nx%02x%02x%02x%02x!", rnd[4], rnd[5], rnd[6], rnd[7]);
+	char user[40], pass[40], hex[17];
+	if (auth_random_hex(hex, sizeof(hex), 8) < 0)
+		snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)mono_ms());
+	snprintf(user, sizeof(user), "iotcert-%.8s", hex);
+	snprintf(pass, sizeof(pass), "Nx%.8s!", hex + 8);
 	r->at.path = path;
 	auth_outcome_t o;
 	memset(&o, 0, sizeof(o));
@@ -289,16 +296,23 @@ static void
 run_attempts(run_t_ *r, long long parallel)
 {
 	pthread_t th[16];
+	worker_arg_t wa[16];
 	int started = 0;
 	if (parallel < 1)
 		parallel = 1;
 	if (parallel > 16)
 		parallel = 16;
-	for (long long i = 0; i < parallel; i++)
-		if (pthread_create(&th[started], NULL, worker, r) == 0)
+	r->undecided_stop = parallel + 2 > 3 ? (int)parallel + 2 : 3;
+	r->allowed = (int)parallel;
+	for (long long i = 0; i < parallel; i++) {
+		wa[started] = (worker_arg_t){ r, started };
+		if (pthread_create(&th[started], NULL, worker, &wa[started]) == 0)
 			started++;
-	if (started == 0)
-		worker(r);
+	}
+	if (started == 0) {
+		wa[0] = (worker_arg_t){ r, 0 };
+		worker(&wa[0]);
+	}
 	for (int i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
 }
@@ -314,8 +328,12 @@ run(probe_ctx_t *ctx)
 	ev_set_bool(ev, "auth_surface", false);
 	ev_set_bool(ev, "locked", false);
 	ev_set_int(ev, "inconclusive_attempts", 0);
+	ev_set_int(ev, "undecided", 0);
+	ev_set_int(ev, "untried", 0);
 	ev_set_str(ev, "method", "");
 	ev_set_int(ev, "elapsed_ms", 0);
+	ev_set_int(ev, "attempt_ms_median", -1);
+	ev_set_int(ev, "attempt_ms_max", -1);
 	ev_set_int(ev, "unique_skipped", 0);
 
 	const authenticator_t *au = auth_find(s->protocol);
@@ -325,17 +343,11 @@ run(probe_ctx_t *ctx)
 	run_t_ r = { .ctx = ctx, .au = au, .t0 = mono_ms() };
 	pthread_mutex_init(&r.mu, NULL);
 	r.at = (auth_target_t){ .svc = s, .tls = ctx->tls, .cancel = ctx->cancel, .ev = ev };
-	const char *fa = step_str(ctx, "form-action");
-	if (fa && *fa) {
-		r.at.form_action = fa;
-		r.at.form_user_field = step_str(ctx, "form-user-field");
-		r.at.form_pass_field = step_str(ctx, "form-pass-field");
-		r.at.form_success = step_str(ctx, "form-success");
-		r.at.form_failure = step_str(ctx, "form-failure");
-	}
+	attempt_form_target(ctx, &r.at);
 	r.max_attempts = step_int(ctx, "max-attempts");
 	r.rate = step_int(ctx, "rate");
 	r.attempt_ms = (unsigned)step_int(ctx, "attempt-timeout");
+	r.took_ms = xcalloc(r.max_attempts > 0 ? (size_t)r.max_attempts : 1, sizeof(*r.took_ms));
 	const char *mode = step_str(ctx, "mode");
 	bool anonymous_mode = mode && strcmp(mode, "anonymous") == 0;
 	char err[512];
@@ -388,26 +400,62 @@ run(probe_ctx_t *ctx)
 			r.at.path = NULL;
 		r.next = 0;
 		strlist_free(&r.done_users);
+		r.cur = &r.creds;
 		run_attempts(&r, step_int(ctx, "parallel"));
+		r.untried += pairs_left(&r);
+		if (r.retry.n == 0 || r.locked || r.anonymous || attempt_over(ctx))
+			continue;
+		/* The second pass goes one at a time after a breath: what failed
+		 * was often the device's limit on connections at once (Dropbear
+		 * drops a fifth unauthenticated one from an address). */
+		struct timespec pause = { 1, 0 };
+		nanosleep(&pause, NULL);
+		r.stop = false;
+		r.consecutive_inconclusive = 0;
+		r.cur = &r.retry;
+		r.next = 0;
+		run_attempts(&r, 1);
+		r.undecided += pairs_left(&r);
+		credlist_free(&r.retry);
+		r.retry = (credlist_t){ 0 };
 	}
-	if (r.inconclusive && r.attempts == r.inconclusive && ev_get(ev, "accepted")->n_items == 0)
+	if (r.locked && ev_get(ev, "accepted")->n_items == 0)
+		/* Refused because locked, not because wrong: the untried pairs
+		 * prove nothing, so neither does the silence. */
+		st = probe_fail(ctx, PROBE_INCONCLUSIVE, "the service locked after %lld attempts "
+		    "(%s): %zu list pairs not tried; raise its lockout threshold for the test, "
+		    "or run again after it", r.attempts, r.last_reason,
+		    r.creds.n > r.next ? r.creds.n - r.next : 0);
+	else if (r.inconclusive && r.attempts == r.inconclusive && ev_get(ev, "accepted")->n_items == 0)
 		st = probe_fail(ctx, PROBE_INCONCLUSIVE, "no attempt could be decided: %s",
 		    r.last_reason);
-	else if (r.stop && !r.locked && !r.anonymous && ev_get(ev, "accepted")->n_items == 0 &&
-	    r.consecutive_inconclusive >= 3)
-		st = probe_fail(ctx, PROBE_INCONCLUSIVE, "stopped after 3 undecidable attempts "
-		    "in a row (%lld made): %s", r.attempts, r.last_reason);
+	else if (!r.anonymous && ev_get(ev, "accepted")->n_items == 0 && (r.undecided || r.untried))
+		/* Any pair not decided could have been the default. */
+		st = probe_fail(ctx, PROBE_INCONCLUSIVE, "%lld list pairs undecided even when "
+		    "retried%s%s, %lld not tried (%s): a default among them would go unseen",
+		    r.undecided, r.undecided ? ": " : "", r.undecided ? r.last_reason : "", r.untried,
+		    r.attempts >= r.max_attempts ? "max-attempts reached" : "stopped after "
+		    "undecidable attempts in a row");
 out:
 	ev_set_int(ev, "attempts", r.attempts);
 	ev_set_int(ev, "inconclusive_attempts", r.inconclusive);
+	ev_set_int(ev, "undecided", r.undecided);
+	ev_set_int(ev, "untried", r.untried);
 	ev_set_bool(ev, "anonymous", r.anonymous);
 	ev_set_bool(ev, "locked", r.locked);
 	if (r.method[0])
 		ev_set_str(ev, "method", r.method);
 	ev_set_int(ev, "elapsed_ms", (long long)(mono_ms() - r.t0));
+	long long tmax = -1;
+	for (size_t i = 0; i < r.n_timed; i++)
+		tmax = r.took_ms[i] > tmax ? r.took_ms[i] : tmax;
+	ev_set_int(ev, "attempt_ms_median", ll_median(r.took_ms, r.n_timed));
+	ev_set_int(ev, "attempt_ms_max", tmax);
+	free(r.took_ms);
 	strlist_free(&realms);
 	strlist_free(&r.done_users);
 	credlist_free(&r.creds);
+	credlist_free(&r.retry);
 	pthread_mutex_destroy(&r.mu);
 	return st;
 }

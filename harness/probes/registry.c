@@ -10,12 +10,18 @@ extern const probe_kind_t probe_service_inventory;
 extern const probe_kind_t probe_cleartext_login;
 extern const probe_kind_t probe_default_credentials;
 extern const probe_kind_t probe_unauthenticated_disclosure;
+extern const probe_kind_t probe_anonymous_resources;
+extern const probe_kind_t probe_brute_force;
+extern const probe_kind_t probe_password_quality;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
 	&probe_cleartext_login,
 	&probe_default_credentials,
 	&probe_unauthenticated_disclosure,
+	&probe_anonymous_resources,
+	&probe_brute_force,
+	&probe_password_quality,
 };
 
 const probe_kind_t *

@@ -50,6 +50,9 @@ usage(FILE *out)
 	    "  --mqtt-user USER         hardened MQTT user (default 'device')\n"
 	    "  --mqtt-password PW       hardened MQTT password (default: the admin password)\n"
 	    "  --idle-timeout SECONDS   close connections idle this long (default 30)\n"
+	    "  --lockout N:SECONDS      after N failed logins in a row (web and MQTT),\n"
+	    "                           refuse every login for SECONDS: the web UI says\n"
+	    "                           429, the broker refuses silently (default: off)\n"
 	    "  --ready-file FILE        also write the ready line to FILE (atomically)\n"
 	    "  -q, --quiet              no per-connection log on stderr\n"
 	    "  -h, --help               show this help and exit\n"
@@ -167,7 +170,7 @@ set_string(char **dst, const char *v, const char *opt)
 
 enum {
 	OPT_MODE = 256, OPT_ADDR, OPT_PORT, OPT_MISBEHAVE, OPT_READY, OPT_ADMIN_PW,
-	OPT_MQTT_USER, OPT_MQTT_PW, OPT_IDLE
+	OPT_MQTT_USER, OPT_MQTT_PW, OPT_IDLE, OPT_LOCKOUT
 };
 
 /* Returns -1 to go on, or an exit status (help, version, usage error). */
@@ -184,6 +187,7 @@ parse_args(refdev_cfg_t *cfg, int argc, char **argv)
 		{ "mqtt-user", required_argument, NULL, OPT_MQTT_USER },
 		{ "mqtt-password", required_argument, NULL, OPT_MQTT_PW },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "lockout", required_argument, NULL, OPT_LOCKOUT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -232,6 +236,18 @@ parse_args(refdev_cfg_t *cfg, int argc, char **argv)
 				rc = usage_error("--idle-timeout wants 1 to 3600 seconds, not '%s'", optarg);
 			else
 				cfg->idle_ms = (int)s * 1000;
+			break;
+		}
+		case OPT_LOCKOUT: {
+			int n, secs, used = 0;
+			if (sscanf(optarg, "%d:%d%n", &n, &secs, &used) != 2 || optarg[used] ||
+			    n < 1 || n > 1000 || secs < 1 || secs > 86400)
+				rc = usage_error("--lockout wants N:SECONDS (1-1000 failures, "
+				    "1-86400 seconds), not '%s'", optarg);
+			else {
+				cfg->lockout_attempts = n;
+				cfg->lockout_ms = secs * 1000;
+			}
 			break;
 		}
 		case 'q':

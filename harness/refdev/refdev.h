@@ -72,6 +72,8 @@ typedef struct refdev_cfg {
 	char *mqtt_user;
 	char *mqtt_password;
 	int idle_ms;
+	int lockout_attempts;          /* web login lockout: failures, 0 = off */
+	int lockout_ms;                /* ... and how long it lasts */
 } refdev_cfg_t;
 
 typedef struct listener {
@@ -94,7 +96,15 @@ typedef struct refdev {
 	pthread_mutex_t lock;
 	pthread_cond_t drained;
 	int active;
+	/* Web login lockout (5.1-5), under `lock`: one counter for the whole
+	 * device, as on the cheap devices that have one at all. */
+	int auth_failures;
+	uint64_t locked_until_ms;
 } refdev_t;
+
+/* lockout.c: the web login lockout; ms left of it, 0 when not locked. */
+uint64_t refdev_lockout_left(refdev_t *rd);
+void refdev_login_result(refdev_t *rd, bool ok);
 
 /* Behaviour flags set by misbehaviour handlers and read by services. */
 enum {

@@ -1,8 +1,9 @@
 /*
  * The camera's web admin UI, served on http (8080) and behind TLS on https
  * (8443).  One request per connection, always Connection: close.  Weak mode
- * takes admin/admin and leaks device details from /status.json without a
- * login; hardened mode wants the per-device password, hides /status.json,
+ * takes admin/admin, leaks device details from /status.json and hands its
+ * configuration to anyone at /api/config, no login asked; hardened mode
+ * wants the per-device password, hides /status.json, has no /api/config,
  * slows down failed logins and sends the usual security headers.  Every byte
  * of the request goes through a hard cap before it is looked at.
  */
@@ -25,6 +26,10 @@
 #define TITLE "RefDev Camera Admin"
 #define STATUS_JSON "{\"model\":\"RD-100\",\"firmware\":\"1.0.3\",\"serial\":\"RD100-000123\"}"
 #define REALM "RefDev Admin"
+/* The camera app's settings endpoint, which the weak firmware never guards. */
+#define CONFIG_JSON "{\"wifi\":{\"ssid\":\"RefDev-Home\",\"security\":\"wpa2-psk\"}," \
+	"\"stream\":{\"resolution\":\"1080p\",\"rtsp\":false},\"motion_alerts\":true," \
+	"\"cloud\":\"cloud.refdev.invalid\",\"telnet\":true}"
 
 typedef struct resp {
 	int code;
@@ -41,6 +46,7 @@ reason(int code)
 	case 302: return "Found";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
+	case 429: return "Too Many Requests";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 408: return "Request Timeout";
@@ -226,13 +232,31 @@ unauthorized(resp_t *r)
 	strlist_push(&r->headers, "WWW-Authenticate: Basic realm=\"" REALM "\"");
 }
 
+/* While the login lockout holds, every login is refused, right or wrong. */
+static bool
+locked_out(conn_t *c, resp_t *r)
+{
+	uint64_t left = refdev_lockout_left(c->rd);
+	if (left == 0)
+		return false;
+	conn_log(c, "login refused: locked out for %llu ms", (unsigned long long)left);
+	resp_error(r, 429);
+	strlist_push_owned(&r->headers, xasprintf("Retry-After: %llu",
+	    (unsigned long long)(left + 999) / 1000));
+	return true;
+}
+
 static void
 route_login(conn_t *c, const http_req_t *rq, resp_t *r)
 {
 	char user[HTTP_FIELD_MAX], pass[HTTP_FIELD_MAX];
-	if (http_form_get(rq->body, "username", user, sizeof(user)) &&
+	if (locked_out(c, r))
+		return;
+	bool ok = http_form_get(rq->body, "username", user, sizeof(user)) &&
 	    http_form_get(rq->body, "password", pass, sizeof(pass)) &&
-	    check_password(c, user, pass)) {
+	    check_password(c, user, pass);
+	refdev_login_result(c->rd, ok);
+	if (ok) {
 		unsigned char sid[16];
 		char hex[sizeof(sid) * 2 + 1];
 		if (tls_random(sid, sizeof(sid)) < 0) {
@@ -260,7 +284,11 @@ route_login(conn_t *c, const http_req_t *rq, resp_t *r)
 static bool
 authorized(conn_t *c, const http_req_t *rq, resp_t *r)
 {
+	if (rq->authorization && locked_out(c, r))
+		return false;
 	int a = basic_auth(c, rq);
+	if (a != 0)
+		refdev_login_result(c->rd, a > 0);
 	if (a > 0)
 		return true;
 	if (a < 0 && hardened(c))
@@ -291,6 +319,10 @@ route(conn_t *c, const http_req_t *rq, resp_t *r)
 		/* Weak: deliberate unauthenticated disclosure.  Hardened: login first. */
 		if (get && (!hardened(c) || authorized(c, rq, r)))
 			resp_set(r, 200, "application/json", xstrdup(STATUS_JSON));
+	} else if (strcmp(p, "/api/config") == 0 && !hardened(c)) {
+		/* Weak: deliberate anonymous access (5.5-4).  Hardened: no such endpoint. */
+		if (get)
+			resp_set(r, 200, "application/json", xstrdup(CONFIG_JSON));
 	} else {
 		resp_error(r, 404);
 		return;

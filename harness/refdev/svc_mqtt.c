@@ -101,10 +101,14 @@ auth_code(const session_t *s, const mq_connect_t *ci)
 		return 0;
 	if (!ci->has_user)
 		return v5 ? 0x87 : 0x05;
-	if (!ci->has_pass || !mq_span_secret_eq(&ci->user, cfg->mqtt_user) ||
-	    !mq_span_secret_eq(&ci->pass, cfg->mqtt_password))
+	/* Under the lockout even the right password is refused, with the same
+	 * code as a wrong one: a silent lockout, as many brokers do it. */
+	if (refdev_lockout_left(s->c->rd) > 0)
 		return v5 ? 0x86 : 0x04;
-	return 0;
+	bool ok = ci->has_pass && mq_span_secret_eq(&ci->user, cfg->mqtt_user) &&
+	    mq_span_secret_eq(&ci->pass, cfg->mqtt_password);
+	refdev_login_result(s->c->rd, ok);
+	return ok ? 0 : v5 ? 0x86 : 0x04;
 }
 
 static int

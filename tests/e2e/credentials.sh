@@ -48,6 +48,11 @@ n=$(xq "$R" "//*[local-name()='testcase'][@id='IOT-5.1-1-DEFAULT-CREDENTIALS@tcp
 # 85 list pairs, but a username is dropped after its first success (root after
 # 12 tries, admin after 1); parallel attempts already in flight may add a few.
 [ "${n:-0}" -ge 30 ] && [ "${n:-0}" -le 45 ] && ok "attempts counted, stopping per username ($n)" || bad "attempts: $n"
+med=$(xq "$R" "//*[local-name()='testcase'][@id='IOT-5.1-1-DEFAULT-CREDENTIALS@tcp/2323']//*[local-name()='field'][@name='attempt_ms_median']")
+max=$(xq "$R" "//*[local-name()='testcase'][@id='IOT-5.1-1-DEFAULT-CREDENTIALS@tcp/2323']//*[local-name()='field'][@name='attempt_ms_max']")
+# Each refused telnet login waits out the device's ~1 s "Login incorrect" delay.
+[ "${med:-0}" -ge 900 ] && [ "${max:-0}" -ge "${med:-0}" ] && ok "attempts timed (median $med ms, max $max ms)" ||
+	bad "attempt times: median $med, max $max"
 
 echo "== hardened device"
 run hard $NET.2 profiles/devices/refdev-hardened.yaml

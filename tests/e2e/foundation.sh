@@ -77,7 +77,9 @@ assert_eq "DUT identity from the profile" RD-100 "$(xq "$R" "//*[local-name()='d
 assert_eq "rarely needed debug shell FAILs 5.6-5" FAIL "$(verdict "$R" IOT-5.6-5-RARELY-NEEDED-SERVICES)"
 assert_eq "telnet is rarely needed but declared" yes \
 	"$(xq "$R" "//*[local-name()='finding'][@kind='rarely-needed-service'][@port='2323']/@declared")"
-assert_eq "junit.xml counts failures" 11 "$(xq "$T/weak/junit.xml" "//testsuite/@failures")"
+nfail=$(xq "$R" "count(//*[local-name()='testcase'][@verdict='FAIL'])")
+[ "${nfail:-0}" -ge 11 ] && ok "at least 11 FAILs on the weak device ($nfail)" || bad "FAILs: $nfail"
+assert_eq "junit.xml counts the report's failures" "$nfail" "$(xq "$T/weak/junit.xml" "//testsuite/@failures")"
 hashes "$T/weak"
 if [ "$(id -u)" = 0 ]; then
 	assert_eq "capture enabled as root" true "$(xq "$R" "//*[local-name()='capture']/@enabled")"
@@ -92,8 +94,11 @@ else
 fi
 
 echo "== hardened reference device, with its DUT profile"
+# Without --lockout the hardened device only slows failed logins down, which
+# does not stop parallel guessing: brute-force (5.1-5) FAILs it and has its
+# own suite, bruteforce.sh.  Left out here, as in every hardened run below.
 "$BUILD/iotcert" run -q --ports $PORTS --target $NET.2 --dut profiles/devices/refdev-hardened.yaml \
-	--out "$T/hard" >"$T/hard.log" 2>&1
+	--exclude brute-force --out "$T/hard" >"$T/hard.log" 2>&1
 assert_eq "exit code 0 (no FAIL)" 0 $?
 R=$T/hard/report.xml
 valid "$T/hard"
@@ -109,7 +114,7 @@ assert_eq "no undeclared disclosure" 0 "$(xq "$R" "count(//*[local-name()='findi
 hashes "$T/hard"
 
 echo "== without a DUT profile"
-"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.2 --out "$T/nodut" >/dev/null 2>&1
+"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.2 --exclude brute-force --out "$T/nodut" >/dev/null 2>&1
 assert_eq "exit code 0" 0 $?
 assert_eq "inventory INCONCLUSIVE without a declaration" INCONCLUSIVE \
 	"$(verdict "$T/nodut/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
@@ -135,13 +140,13 @@ assert_eq "--no-identify refused by run" 2 $?
 
 echo "== selection"
 "$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
-assert_eq "--select 5.5-4 runs only the cases mapped to it" "IOT-5.5-4-ANONYMOUS-ACCESS IOT-5.5-4-UNAUTHENTICATED-SHELL" \
+assert_eq "--select 5.5-4 runs only the cases mapped to it" "IOT-5.5-4-ANONYMOUS-ACCESS IOT-5.5-4-ANONYMOUS-RESOURCES IOT-5.5-4-UNAUTHENTICATED-SHELL" \
 	"$(xmllint --xpath "//*[local-name()='testcase']/@case" "$T/sel/report.xml" | tr ' ' '\n' | sed -n 's/case="\(.*\)"/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//')"
 
 echo "== hardened device with telnet left on (declared disabled)"
 refdev_start $NET.3 hardened "$T/tel.ready" --port telnet=2323 || exit 1
 TEL_PID=$REFDEV_PID
-"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.3 --dut profiles/devices/refdev-hardened.yaml \
+"$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.3 --dut profiles/devices/refdev-hardened.yaml --exclude brute-force \
 	--out "$T/tel" >/dev/null 2>&1
 assert_eq "exit code 1" 1 $?
 assert_eq "disabled telnet answering FAILs 5.6-1" FAIL "$(verdict "$T/tel/report.xml" IOT-5.6-1-SERVICES-DECLARED)"
@@ -169,7 +174,7 @@ if [ "$(id -u)" = 0 ]; then
 	echo "== started through sudo: capture as root, then run as the invoking user"
 	chmod 711 "$T"	# the invoking user must reach its output directory
 	mkdir -m 1777 "$T/shared"
-	SUDO_UID=65534 SUDO_GID=65534 "$BUILD/iotcert" run -q --ports $PORTS --target $NET.2 \
+	SUDO_UID=65534 SUDO_GID=65534 "$BUILD/iotcert" run -q --ports $PORTS --target $NET.2 --exclude brute-force \
 		--dut profiles/devices/refdev-hardened.yaml --out "$T/shared/priv" >/dev/null 2>&1
 	assert_eq "exit code 0" 0 $?
 	assert_eq "capture was opened before dropping root" true \

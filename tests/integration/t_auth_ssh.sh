@@ -6,35 +6,26 @@
 # and a closed port (INCONCLUSIVE).  Each attempt must record exactly one
 # flow, to the device's address.  A small driver is compiled here against
 # $BUILD/libiotcert.a, since no command runs a single authenticator.
-# Needs root (namespaces, a throwaway account with a random password).
+# Needs root (network and mount namespaces).
 set -u
 BUILD=${1:-build}
 . tests/lib/assert.sh
 . tests/integration/lab.sh
+. tests/integration/auth_daemons.sh
 
 LIB=$BUILD/libiotcert.a
 [ -f "$LIB" ] || { echo "auth-ssh: $LIB missing (make first)"; exit 1; }
 command -v dropbear >/dev/null 2>&1 || { echo "auth-ssh: SKIPPED (dropbear-bin missing)"; exit 0; }
 
-USER_NAME=iotcssh$$i
-USER_MADE=no
-cleanup() {
-	[ "$USER_MADE" = yes ] && userdel "$USER_NAME" 2>/dev/null
-	lab_down
-}
-
 lab_up || exit 1
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM HUP
 
-# The throwaway account the device's Dropbear checks (netns shares /etc).
-SSH_PASS=Lab-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
-useradd -M -d /nonexistent -s /bin/sh "$USER_NAME" &&
-	echo "$USER_NAME:$SSH_PASS" | chpasswd || { bad "cannot create the test user"; finish auth-ssh; exit 1; }
-USER_MADE=yes
-
-LAB_SERVICES=ssh lab_device_start || { bad "dropbear did not start"; finish auth-ssh; exit 1; }
+# The account the device's Dropbear checks, with a random password, in the
+# daemon's own private /etc (auth_daemons.sh): the host's accounts are
+# never read, tried or changed.
+USER_NAME=iotcssh
+SSH_PASS=$(auth_password)
+auth_start_ssh dropbear-auth "22 2222" "$USER_NAME" "$SSH_PASS" ||
+	{ bad "dropbear did not start"; finish auth-ssh; exit 1; }
 
 # The driver: one attempt, printed as RESULT|method|flows|remote|reason.
 cat >"$LAB_DIR/drv.c" <<'EOF'

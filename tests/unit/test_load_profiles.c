@@ -220,6 +220,163 @@ START_TEST(dut_errors)
 }
 END_TEST
 
+START_TEST(dut_samples_bruteforce_load)
+{
+	static const char yaml[] =
+	    "device:\n"
+	    "  manufacturer: RefDev Ltd\n"
+	    "  model: RD-100\n"
+	    "  hardware-version: \"A\"\n"
+	    "  software-version: \"1.0.3\"\n"
+	    "  serial: RD100-000123\n"
+	    "  mac: \"02:00:5e:10:00:01\"\n"
+	    "password-samples:\n"
+	    "  - {serial: RD100-000123, mac: \"02:00:5E:10:00:01\", ssid: RefDev-1001, user: admin, password: a8F3kq2ZpL9w}\n"
+	    "  - {serial: 000124, mac: 02005e100002, password: 12345678}\n"
+	    "  - {ssid: \"RefDev-1003\", mac: 0200.5e10.0003, password: \"\"}\n"
+	    "  - {user: admin, password: \"pw: with colon\"}\n"
+	    "brute-force:\n"
+	    "  - {service: https, mechanism: lockout, attempts: 5, duration: 30s}\n"
+	    "  - {service: telnet, mechanism: delay, delay: 3s}\n"
+	    "  - {service: mqtt, mechanism: rate-limit, per-minute: 10}\n"
+	    "  - {mechanism: none}\n"
+	    "  - {service: ssh, mechanism: delay, delay: 500ms}\n"
+	    "  - {service: ftp, mechanism: lockout, duration: 2m}\n";
+	char *path = write_tmp(yaml, sizeof(yaml) - 1);
+	diags_t d = { 0 };
+	dut_t *t = load_dut(path, &d);
+	ck_assert_ptr_nonnull(t);
+	/* The sample with no identifier is allowed, with a warning. */
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_int_eq(d.v[0].level, DIAG_WARNING);
+	ck_assert_int_eq(d.v[0].line, 12);
+	ck_assert_int_eq(d.v[0].col, 5);
+	ck_assert_str_eq(d.v[0].msg, "password sample has no serial, mac or ssid: it can "
+	    "only be compared with the other samples");
+	ck_assert_str_eq(t->mac, "02:00:5e:10:00:01");
+
+	ck_assert_uint_eq(t->n_samples, 4);
+	const dut_sample_t *p = &t->samples[0];
+	ck_assert_str_eq(p->serial, "RD100-000123");
+	ck_assert_str_eq(p->mac, "02:00:5E:10:00:01");
+	ck_assert_str_eq(p->ssid, "RefDev-1001");
+	ck_assert_str_eq(p->user, "admin");
+	ck_assert_str_eq(p->password, "a8F3kq2ZpL9w");
+	ck_assert_ptr_eq(p->pos.file, t->file);
+	ck_assert_int_eq(p->pos.line, 9);
+	ck_assert_int_eq(p->pos.col, 5);
+	/* Plain scalars keep their text: the int 000124, the "float" 02005e100002. */
+	p = &t->samples[1];
+	ck_assert_str_eq(p->serial, "000124");
+	ck_assert_str_eq(p->mac, "02005e100002");
+	ck_assert_str_eq(p->password, "12345678");
+	ck_assert_ptr_null(p->ssid);
+	ck_assert_ptr_null(p->user);
+	p = &t->samples[2];
+	ck_assert_ptr_null(p->serial);
+	ck_assert_str_eq(p->mac, "0200.5e10.0003");
+	ck_assert_str_eq(p->password, "");
+	ck_assert_str_eq(t->samples[3].password, "pw: with colon");
+
+	ck_assert_uint_eq(t->n_bruteforce, 6);
+	const dut_bruteforce_t *b = &t->bruteforce[0];
+	ck_assert_str_eq(b->service, "https");
+	ck_assert_int_eq(b->mechanism, BF_LOCKOUT);
+	ck_assert_int_eq(b->attempts, 5);
+	ck_assert_uint_eq(b->duration_ms, 30000);
+	ck_assert_uint_eq(b->delay_ms, 0);
+	ck_assert_int_eq(b->per_minute, 0);
+	ck_assert_int_eq(b->pos.line, 14);
+	b = &t->bruteforce[1];
+	ck_assert_int_eq(b->mechanism, BF_DELAY);
+	ck_assert_uint_eq(b->delay_ms, 3000);
+	b = &t->bruteforce[2];
+	ck_assert_int_eq(b->mechanism, BF_RATE_LIMIT);
+	ck_assert_int_eq(b->per_minute, 10);
+	b = &t->bruteforce[3];
+	ck_assert_ptr_null(b->service);
+	ck_assert_int_eq(b->mechanism, BF_NONE);
+	ck_assert_uint_eq(t->bruteforce[4].delay_ms, 500);
+	b = &t->bruteforce[5];
+	ck_assert_int_eq(b->attempts, 0);
+	ck_assert_uint_eq(b->duration_ms, 120000);
+	ck_assert_ptr_eq(dut_bruteforce_for(t, "https"), &t->bruteforce[0]);
+	ck_assert_ptr_eq(dut_bruteforce_for(t, "rtsp"), &t->bruteforce[3]);
+	dut_free(t);
+	unlink(path);
+	free(path);
+	diags_free(&d);
+}
+END_TEST
+
+START_TEST(dut_samples_bruteforce_errors)
+{
+	static const char yaml[] =
+	    "device:\n"
+	    "  manufacturer: M\n"
+	    "  model: X\n"
+	    "  hardware-version: A\n"
+	    "  software-version: \"1\"\n"
+	    "  serial: S\n"
+	    "  mac: \"02:00:5e:10:00\"\n"
+	    "password-samples:\n"
+	    "  - {serial: A1, password: p}\n"
+	    "  - {serial: A1, mac: \"zz:00:5e:10:00:01\", password: q}\n"
+	    "  - {serial: A2, pasword: r}\n"
+	    "  - {serial: A3, mac: \"02::00:5e:10:00:01\", password: ~}\n"
+	    "  - just a string\n"
+	    "brute-force:\n"
+	    "  - {service: https, mechanism: lockout, attempts: 5, duration: 30}\n"
+	    "  - {service: telent, mechanism: delay, delay: 3x}\n"
+	    "  - {mechanism: lockut}\n"
+	    "  - {service: mqtt, mechanism: lockout, per-minute: 10, attempts: 0}\n"
+	    "  - {service: https, mechanism: none}\n"
+	    "  - {mechanism: rate-limit, per-minute: 5}\n"
+	    "  - {mechanism: none, delay: 1s, attempts: 3}\n"
+	    "  - {mechanism: none}\n"
+	    "  - {service: ssh, mechanism: delay, delay: 1500m}\n"
+	    "  - {service: ftp, mechanism: blocking}\n";
+	char *path = write_tmp(yaml, sizeof(yaml) - 1);
+	diags_t d = { 0 };
+	ck_assert_ptr_null(load_dut(path, &d));
+	assert_diag(&d, 7, 8, "mac '02:00:5e:10:00' is not a MAC address (12 hex digits, "
+	    "optionally separated by ':', '-' or '.')");
+	assert_diag(&d, 10, 14, "duplicate password sample serial 'A1' (first at line 9, "
+	    "column 14)");
+	assert_diag(&d, 10, 23, "mac 'zz:00:5e:10:00:01' is not a MAC address");
+	assert_diag(&d, 11, 18, "unknown key 'pasword' in password sample (did you mean "
+	    "'password'?)");
+	assert_diag(&d, 11, 5, "password sample: missing required key 'password'");
+	assert_diag(&d, 12, 23, "mac '02::00:5e:10:00:01' is not a MAC address");
+	assert_diag(&d, 12, 55, "'password': expected a scalar, got null");
+	assert_diag(&d, 13, 5, "password sample: expected a mapping, got string 'just a string'");
+	assert_diag(&d, 16, 15, "unknown service 'telent' (did you mean 'telnet'?)");
+	assert_diag(&d, 16, 48, "'delay': expected a duration (milliseconds, or e.g. 500ms, "
+	    "30s, 2m), got string '3x'");
+	assert_diag(&d, 17, 17, "unknown mechanism 'lockut' (did you mean 'lockout'?)");
+	assert_diag(&d, 18, 41, "'per-minute' does not apply to mechanism lockout (it takes "
+	    "attempts and duration)");
+	assert_diag(&d, 18, 67, "'attempts': 0 is out of range (1 to 1000000)");
+	assert_diag(&d, 19, 5, "duplicate brute-force entry for 'https' (first at line 15, "
+	    "column 5)");
+	assert_diag(&d, 21, 23, "'delay' does not apply to mechanism none (it takes no figures)");
+	assert_diag(&d, 21, 34, "'attempts' does not apply to mechanism none (it takes no "
+	    "figures)");
+	assert_diag(&d, 22, 5, "duplicate brute-force entry for '(every other service)' (first "
+	    "at line 20, column 5)");
+	assert_diag(&d, 23, 45, "'delay': 1500m is out of range (1ms to 86400000ms)");
+	assert_diag(&d, 24, 31, "unknown mechanism 'blocking' (expected none, lockout, delay "
+	    "or rate-limit)");
+	char *all = diags_text(&d);
+	ck_assert_msg(d.errors == 19, "%zu errors:%s", d.errors, all);
+	free(all);
+	unlink(path);
+	free(path);
+	diags_free(&d);
+}
+END_TEST
+
 START_TEST(check_tree)
 {
 	/* 2 cases, a scheme and a DUT profile; NOTES.md, creds.txt and the
@@ -338,6 +495,8 @@ load_profiles_suite(void)
 	tcase_add_test(t, scheme_errors);
 	tcase_add_test(t, dut_loads);
 	tcase_add_test(t, dut_errors);
+	tcase_add_test(t, dut_samples_bruteforce_load);
+	tcase_add_test(t, dut_samples_bruteforce_errors);
 	suite_add_tcase(s, t);
 	t = tcase_create("check");
 	tcase_add_test(t, check_tree);

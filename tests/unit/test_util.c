@@ -89,6 +89,16 @@ START_TEST(file_cap)
 }
 END_TEST
 
+START_TEST(median_of_ll)
+{
+	long long odd[] = { 9, 1, 5 }, even[] = { 4, 1, 3, 10 }, one[] = { 7 };
+	ck_assert_int_eq(ll_median(odd, 3), 5);
+	ck_assert_int_eq(ll_median(even, 4), 3);	/* (3 + 4) / 2 */
+	ck_assert_int_eq(ll_median(one, 1), 7);
+	ck_assert_int_eq(ll_median(NULL, 0), -1);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -98,6 +108,7 @@ suite(void)
 	tcase_add_test(t, lists_and_values);
 	tcase_add_test(t, evidence_record);
 	tcase_add_test(t, file_cap);
+	tcase_add_test(t, median_of_ll);
 	suite_add_tcase(s, t);
 	return s;
 }
