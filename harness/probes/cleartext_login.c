@@ -206,6 +206,8 @@ run(probe_ctx_t *ctx)
 		surface = "FTP USER/PASS login";
 	else if (strcmp(p, "mqtt") == 0)
 		st = check_mqtt(ctx, &surface);
+	else if (strcmp(p, "snmp") == 0)	/* discovery only finds it by a v1/v2c answer */
+		surface = "SNMP v1/v2c: the community string (its password) in cleartext";
 	if (st != PROBE_OK)
 		return st;
 	if (surface) {

@@ -142,6 +142,18 @@ check_inventory "IPv4" "$LAB_V4"
 check_inventory "IPv6 ULA" "$LAB_V6"
 check_inventory "IPv6 link-local" "$LAB_LL_SCOPED"
 
+echo "== cleartext logins of the lab device (5.5-1): telnet and SNMP v1/v2c"
+timeout 300 ip netns exec "$LAB_NS_H" "$BUILD/iotcert" run -q --no-capture --ports 2323 \
+	--udp 161 --target "$LAB_V4" --select IOT-5.5-1-CLEARTEXT-LOGIN --out "$LAB_DIR/clear" \
+	>"$LAB_DIR/clear.log" 2>&1
+R=$LAB_DIR/clear/report.xml
+assert_eq "snmpd answering v2c with community public FAILs 5.5-1" FAIL \
+	"$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN@udp/161)"
+assert_eq "... with a cleartext-login finding naming the port" "udp 161" \
+	"$(xq "$R" "//*[local-name()='finding'][@kind='cleartext-login'][@protocol='snmp']/@transport") $(xq "$R" "//*[local-name()='finding'][@kind='cleartext-login'][@protocol='snmp']/@port")"
+assert_eq "BusyBox telnetd's login prompt FAILs 5.5-1" FAIL \
+	"$(verdict "$R" IOT-5.5-1-CLEARTEXT-LOGIN@tcp/2323)"
+
 echo "== teardown"
 ns_h=$LAB_NS_H; ns_d=$LAB_NS_D; pids=$LAB_PIDS
 lab_down
