@@ -8,6 +8,7 @@
 #include "cmd/run_opts.h"
 #include "capture/capture.h"
 #include "core/hash.h"
+#include "crypto/policy.h"
 #include "core/runner.h"
 #include "core/util.h"
 #include "discover/discover.h"
@@ -34,6 +35,7 @@ typedef struct run_ctx {
 	bool have_sigthread;
 	caseset_t cases;
 	scheme_t *scheme;
+	crypto_policy_t *policy;
 	dut_t *dut;
 	target_t *target;
 	capture_t *cap;
@@ -121,12 +123,18 @@ load_config(run_ctx_t *c)
 	char *sp = scheme_path(c->opts.scheme);
 	c->scheme = load_scheme(sp, &d);
 	free(sp);
+	if (c->scheme) {
+		if (c->scheme->crypto_policy == NULL)
+			c->scheme->crypto_policy = data_path("profiles/crypto/best-practice.yaml");
+		c->policy = crypto_policy_load(c->scheme->crypto_policy, &d);
+	}
 	if (c->opts.dut)
 		c->dut = load_dut(c->opts.dut, &d);
 	diags_print(&d, stderr);
 	size_t errors = d.errors;
 	diags_free(&d);
 	if (load_case_paths(&c->opts.cases, &c->cases) < 0 || errors || c->scheme == NULL ||
+	    c->policy == NULL ||
 	    (c->opts.dut && c->dut == NULL))
 		return -1;
 	return 0;
@@ -153,6 +161,9 @@ record_inputs(run_ctx_t *c, int argc, char **argv)
 		run_add_file(r, c->scheme->file, c->scheme->sha256, "scheme");
 	if (c->dut)
 		run_add_file(r, c->dut->file, c->dut->sha256, "dut");
+	if (c->policy)
+		run_add_file(r, c->scheme->crypto_policy, crypto_policy_sha256(c->policy),
+		    "crypto-policy");
 	strlist_push_owned(&r->libraries, xstrdup(capture_lib_version()));
 	strlist_push_owned(&r->libraries, xstrdup(tls_lib_version()));
 	strlist_push_owned(&r->libraries, xasprintf("libyaml %s", yaml_get_version_string()));
@@ -258,7 +269,7 @@ execute(run_ctx_t *c)
 
 	runner_opts_t ro = {
 		.cases = &c->cases, .select = &c->opts.select,
-		.exclude = &c->opts.exclude, .scheme = c->scheme,
+		.exclude = &c->opts.exclude, .scheme = c->scheme, .policy = c->policy,
 		.dut = c->dut, .target = c->target, .tls = c->tls, .jobs = c->opts.jobs,
 		.case_timeout_ms = c->opts.timeout_ms, .cancel = &c->cancel,
 		.progress = &c->progress,
@@ -360,6 +371,7 @@ out:
 	tls_ctx_free(c->tls);
 	caseset_free(&c->cases);
 	scheme_free(c->scheme);
+	crypto_policy_free(c->policy);
 	dut_free(c->dut);
 	run_opts_free(&c->opts);
 	free(c);

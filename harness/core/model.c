@@ -131,6 +131,7 @@ scheme_free(scheme_t *s)
 		value_clear(&s->thresholds[i].val);
 	}
 	free(s->thresholds);
+	free(s->crypto_policy);
 	free(s->file);
 	free(s->sha256);
 	free(s);

@@ -123,6 +123,8 @@ typedef struct scheme {
 	size_t n_udp_ports;
 	provision_t *provisions;
 	size_t n_provisions;
+	char *crypto_policy;	/* path of the crypto policy file (`crypto-policy:`);
+				 * NULL: the installed best-practice policy */
 	param_t *thresholds;	/* named figures probes judge against, e.g.
 				 * brute-force-max-per-minute (`thresholds:`) */
 	size_t n_thresholds;

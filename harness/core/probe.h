@@ -52,6 +52,8 @@ typedef struct probe_ctx {
 	const service_t *svc;	/* the service instance, NULL for SCOPE_DEVICE */
 	const dut_t *dut;	/* NULL without --dut */
 	const scheme_t *scheme;	/* NULL without a scheme profile: thresholds */
+	const struct crypto_policy *policy; /* the scheme's crypto policy; NULL in
+				 * runs that load none (discover, some unit tests) */
 	const step_t *step;	/* parameters */
 	evidence_t *ev;		/* where results go */
 	uint64_t deadline_ms;	/* mono_ms() deadline of this step */

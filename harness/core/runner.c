@@ -173,7 +173,8 @@ runner_exec(case_result_t *r, const runner_opts_t *o)
 			break;
 		}
 		probe_ctx_t ctx = {
-			.tls = o->tls, .target = o->target, .svc = r->svc, .dut = o->dut, .scheme = o->scheme, .step = st,
+			.tls = o->tls, .target = o->target, .svc = r->svc, .dut = o->dut, .scheme = o->scheme,
+			.policy = o->policy, .step = st,
 			.ev = r->ev, .deadline_ms = case_deadline, .cancel = o->cancel,
 		};
 		probe_status_t ps = k->run(&ctx);

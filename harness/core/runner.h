@@ -17,6 +17,7 @@ typedef struct runner_opts {
 	const strlist_t *select;	/* --select items, may be NULL */
 	const strlist_t *exclude;	/* --exclude items, may be NULL */
 	const scheme_t *scheme;		/* may be NULL */
+	const struct crypto_policy *policy; /* may be NULL */
 	const dut_t *dut;		/* may be NULL */
 	const target_t *target;		/* after discovery */
 	tls_ctx_t *tls;			/* shared TLS client context; may be NULL */

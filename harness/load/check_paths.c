@@ -5,14 +5,16 @@
  */
 #include <string.h>
 
+#include "crypto/policy.h"
 #include "load.h"
 #include "loaders.h"
 
-typedef enum { DOC_UNKNOWN, DOC_CASE, DOC_SCHEME, DOC_DUT } doc_kind_t;
+typedef enum { DOC_UNKNOWN, DOC_CASE, DOC_SCHEME, DOC_DUT, DOC_CRYPTO } doc_kind_t;
 
 static const char *const kind_names[] = {
 	[DOC_UNKNOWN] = NULL, [DOC_CASE] = "test case",
 	[DOC_SCHEME] = "scheme profile", [DOC_DUT] = "DUT profile",
+	[DOC_CRYPTO] = "crypto policy",
 };
 
 static doc_kind_t
@@ -24,6 +26,8 @@ classify(const ydoc_t *doc)
 		return DOC_SCHEME;
 	if (ymap_get(doc->root, "device"))
 		return DOC_DUT;
+	if (ymap_get(doc->root, "crypto-policy"))
+		return DOC_CRYPTO;
 	return DOC_UNKNOWN;
 }
 
@@ -57,11 +61,14 @@ check_file(const char *path, caseset_t *cases, diags_t *d)
 	case DOC_DUT:
 		dut_free(dut_from_doc(doc, d));
 		break;
+	case DOC_CRYPTO:
+		crypto_policy_free(crypto_policy_from_doc(doc, d));
+		break;
 	default: {
 		const ynode_t *r = doc->root;
 		diags_add(d, DIAG_ERROR, doc->file, r ? r->line : 0, r ? r->col : 0,
-		    "not a test case, scheme or device profile (expected a top-level "
-		    "'id', 'scheme' or 'device' key)");
+		    "not a test case, scheme, device profile or crypto policy (expected a "
+		    "top-level 'id', 'scheme', 'device' or 'crypto-policy' key)");
 		break;
 	}
 	}

@@ -8,13 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/policy.h"
 #include "frameworks.h"
 #include "load.h"
 #include "loaders.h"
 #include "schema.h"
 
 enum { K_SCHEME, K_TITLE, K_VERSION, K_SOURCE, K_FRAMEWORKS, K_CASES,
-	K_DISCOVERY, K_PROVISIONS, K_THRESHOLDS, K__N };
+	K_DISCOVERY, K_PROVISIONS, K_THRESHOLDS, K_CRYPTO, K__N };
 static const skey_t scheme_keys[K__N] = {
 	[K_SCHEME] = { "scheme", ST_STR, true },
 	[K_TITLE] = { "title", ST_STR, true },
@@ -25,6 +26,7 @@ static const skey_t scheme_keys[K__N] = {
 	[K_DISCOVERY] = { "discovery", ST_MAP, true },
 	[K_PROVISIONS] = { "provisions", ST_SEQ, false },
 	[K_THRESHOLDS] = { "thresholds", ST_MAP, false },
+	[K_CRYPTO] = { "crypto-policy", ST_STR, false },
 };
 
 /*
@@ -246,6 +248,13 @@ scheme_from_doc(const ydoc_t *doc, diags_t *d)
 		load_provisions(&sc, v[K_PROVISIONS], s);
 	if (v[K_THRESHOLDS])
 		load_thresholds(&sc, v[K_THRESHOLDS], s);
+	/* The policy file itself is loaded (and checked) by whoever runs the
+	 * scheme; here only its name becomes a path, next to the scheme. */
+	char *cp = NULL;
+	if (v[K_CRYPTO] && sget_str(&sc, v[K_CRYPTO], "crypto-policy", &cp) &&
+	    scheme_crypto_policy_path(s->file, cp, &s->crypto_policy) < 0)
+		schema_err(&sc, v[K_CRYPTO], "crypto-policy: a policy name or a file path");
+	free(cp);
 	if (d->errors != before || doc->errors) {
 		scheme_free(s);
 		return NULL;

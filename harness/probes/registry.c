@@ -12,7 +12,9 @@ extern const probe_kind_t probe_default_credentials;
 extern const probe_kind_t probe_unauthenticated_disclosure;
 extern const probe_kind_t probe_anonymous_resources;
 extern const probe_kind_t probe_brute_force;
+extern const probe_kind_t probe_tls_posture;
 extern const probe_kind_t probe_password_quality;
+extern const probe_kind_t probe_ssh_algorithms;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
@@ -21,7 +23,9 @@ static const probe_kind_t *const kinds[] = {
 	&probe_unauthenticated_disclosure,
 	&probe_anonymous_resources,
 	&probe_brute_force,
+	&probe_tls_posture,
 	&probe_password_quality,
+	&probe_ssh_algorithms,
 };
 
 const probe_kind_t *

@@ -30,6 +30,7 @@
 
 #include "auth/auth.h"
 #include "check_main.h"
+#include "test_daemons.h"
 #include "core/util.h"
 
 extern const authenticator_t auth_ssh;
@@ -177,17 +178,6 @@ free_port(void)
 	return port;
 }
 
-static bool
-accepts(int port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	inet_pton(AF_INET, LAB_ADDR, &sa.sin_addr);
-	bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
 
 /* Starts a foreground server on `port`; returns the port once it accepts, else 0. */
 static int
@@ -195,27 +185,9 @@ start_daemon(const char *name, char *const argv[], int port)
 {
 	if (L.n == MAX_DAEMONS || port == 0)
 		return 0;
-	char log[128];
-	snprintf(log, sizeof(log), "%s/%s.log", L.dir, name);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (pid < 0)
+	pid_t pid = td_start(L.dir, name, argv, LAB_ADDR, port);
+	if (pid == 0)
 		return 0;
-	uint64_t until = mono_ms() + 5000;
-	while (!accepts(port) && mono_ms() < until && waitpid(pid, NULL, WNOHANG) == 0)
-		usleep(50 * 1000);
-	if (!accepts(port)) {
-		printf("SKIP: %s did not start (see %s)\n", name, log);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return 0;
-	}
 	L.pid[L.n++] = pid;
 	return port;
 }

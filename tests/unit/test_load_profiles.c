@@ -410,7 +410,7 @@ START_TEST(check_classifies)
 	size_t files = 0;
 	int errors = load_check_paths(paths, ARRAY_LEN(paths), &d, &files);
 	ck_assert_uint_eq(files, 5);
-	assert_diag(&d, 1, 1, "not a test case, scheme or device profile");
+	assert_diag(&d, 1, 1, "not a test case, scheme, device profile or crypto policy");
 	ck_assert_str_eq(d.v[0].file, DATA "no-such-dir");
 	assert_diag(&d, 0, 0, "cannot open: No such file or directory");
 	assert_diag(&d, 1, 5, "duplicate case id 'DUP-1'");
