@@ -65,8 +65,9 @@ cmd_list(int argc, char **argv)
 		printf("%-36s %-10s %-14s", t->id,
 		    t->kind == CASE_CONCEPTUAL ? "conceptual" : "functional", svcs);
 		for (size_t m = 0; m < t->n_maps; m++)
-			printf(" %s%s%s:%s", t->maps[m].framework, t->maps[m].edition ? "@" : "",
-			    t->maps[m].edition ? t->maps[m].edition : "", t->maps[m].ref);
+			printf(" %s%s%s:%s%s%s", t->maps[m].framework, t->maps[m].edition ? "@" : "",
+			    t->maps[m].edition ? t->maps[m].edition : "", t->maps[m].ref,
+			    t->maps[m].when ? "?" : "", t->maps[m].when ? t->maps[m].when : "");
 		putchar('\n');
 		if (lng) {
 			printf("    %s\n", t->title);

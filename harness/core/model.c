@@ -69,6 +69,7 @@ tcase_free(tcase_t *c)
 		free(c->maps[i].framework);
 		free(c->maps[i].edition);
 		free(c->maps[i].ref);
+		free(c->maps[i].when);
 	}
 	free(c->maps);
 	strlist_free(&c->tags);
@@ -179,6 +180,15 @@ dut_free(dut_t *d)
 	for (size_t i = 0; i < d->n_bruteforce; i++)
 		free(d->bruteforce[i].service);
 	free(d->bruteforce);
+	for (size_t i = 0; i < d->n_commech; i++) {
+		dut_commech_t *m = &d->commech[i];
+		free(m->transport);
+		free(m->protocol);
+		strlist_free(&m->versions);
+		strlist_free(&m->suites);
+		strlist_free(&m->ssh_algorithms);
+	}
+	free(d->commech);
 	free(d->file);
 	free(d->sha256);
 	free(d);
@@ -207,6 +217,17 @@ dut_bruteforce_for(const dut_t *d, const char *protocol)
 			return b;
 	}
 	return any;
+}
+
+const dut_commech_t *
+dut_commech_for(const dut_t *d, const char *transport, int port)
+{
+	for (size_t i = 0; d && i < d->n_commech; i++) {
+		const dut_commech_t *m = &d->commech[i];
+		if (m->port == port && strcmp(m->transport, transport) == 0)
+			return m;
+	}
+	return NULL;
 }
 
 const char *

@@ -25,6 +25,10 @@ typedef struct mapping {
 	char *framework;	/* token: en303645, ts103701, uk-psti, sg-cls, nist-ir-8259a, en18031, ... */
 	char *edition;		/* "2.1.1", "3.1.3" for en303645; NULL where not versioned */
 	char *ref;		/* "5.6-1", "5.6-1-2", "Sch.1-1", "L1", "AUM-5-1" */
+	char *when;		/* NULL: always; else the name of a boolean
+				 * evidence field that must be true in the
+				 * instance for the mapping to hold (`maps-when:`,
+				 * e.g. carries_logins for 5.1-3) */
 } mapping_t;
 
 typedef enum expect_op {
@@ -202,6 +206,24 @@ typedef struct dut_bruteforce {
 	srcpos_t pos;
 } dut_bruteforce_t;
 
+/*
+ * IXIT 11-ComMech (and 21-PersData) for one interface: the secured
+ * communication the manufacturer documents.  An empty list means "not
+ * declared", not "none".  Anything observed beyond a declared list is a
+ * FAIL (TS 103 701 5.5-1-2).
+ */
+typedef struct dut_commech {
+	char *transport;	/* "tcp" / "udp" */
+	int port;
+	char *protocol;		/* token, may be NULL */
+	strlist_t versions;	/* TLS/DTLS versions: "TLS1.2", "DTLS1.2", ... */
+	strlist_t suites;	/* IANA cipher suite names */
+	strlist_t ssh_algorithms;	/* SSH algorithm names of any kind */
+	int logins;		/* carries logins: 1 yes, 0 no, -1 not stated */
+	bool personal_data;	/* personal data flows over it (5.8-1/5.8-2) */
+	srcpos_t pos;
+} dut_commech_t;
+
 typedef struct dut {
 	char *manufacturer, *model, *hw_version, *sw_version, *serial;
 	char *mac;		/* the tested unit's MAC address, may be NULL */
@@ -216,6 +238,8 @@ typedef struct dut {
 	size_t n_samples;
 	dut_bruteforce_t *bruteforce;	/* declared prevention per surface */
 	size_t n_bruteforce;
+	dut_commech_t *commech;	/* `communication:` per interface */
+	size_t n_commech;
 	char *file;
 	char *sha256;
 } dut_t;
@@ -225,5 +249,7 @@ const ics_entry_t *dut_ics(const dut_t *d, const char *ref); /* NULL if absent *
 /* The declared brute-force prevention for a protocol: an entry naming it,
  * else one for every surface, else NULL (nothing declared). */
 const dut_bruteforce_t *dut_bruteforce_for(const dut_t *d, const char *protocol);
+/* The declared communication mechanism of transport/port, or NULL. */
+const dut_commech_t *dut_commech_for(const dut_t *d, const char *transport, int port);
 
 #endif

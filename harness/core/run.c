@@ -135,6 +135,15 @@ framework_wanted(const run_t *r, const char *fw)
 	return strlist_has(&r->scheme->frameworks, fw);
 }
 
+bool
+case_map_holds(const case_result_t *c, const mapping_t *m)
+{
+	if (m->when == NULL)
+		return true;
+	const value_t *v = c->ev ? ev_get(c->ev, m->when) : NULL;
+	return v && v->type == VT_BOOL && v->b;
+}
+
 void
 run_rollup(run_t *r)
 {
@@ -152,7 +161,7 @@ run_rollup(run_t *r)
 		const case_result_t *c = &r->results[i];
 		for (size_t m = 0; m < c->tc->n_maps; m++) {
 			const mapping_t *mp = &c->tc->maps[m];
-			if (!framework_wanted(r, mp->framework))
+			if (!framework_wanted(r, mp->framework) || !case_map_holds(c, mp))
 				continue;
 			rollup_t *u = rollup_slot(r, mp->framework, mp->edition, mp->ref);
 			u->verdict = verdict_rollup(u->verdict, c->verdict);

@@ -83,6 +83,11 @@ void run_free(run_t *r);	/* frees owned members, not borrowed ones */
 void run_add_file(run_t *r, const char *path, const char *sha256, const char *role);
 evref_t *evrefs_add(evref_t **v, size_t *n, const char *file, const char *sha256,
     const char *kind);
+/*
+ * Whether the case's mapping m holds for result c: always for a plain one;
+ * for a `maps-when` one, when c's evidence has its field and it is true.
+ */
+bool case_map_holds(const case_result_t *c, const mapping_t *m);
 /* Recomputes r->rollups from the results and the scheme's provision list. */
 void run_rollup(run_t *r);
 /* Counts of case verdicts over all results. */

@@ -16,7 +16,7 @@
 
 #define MAX_TIMEOUT_MS (24UL * 60 * 60 * 1000)
 
-enum { K_ID, K_TITLE, K_DESC, K_ASSESS, K_MAPS, K_TAGS, K_APPLIES, K_TIMEOUT,
+enum { K_ID, K_TITLE, K_DESC, K_ASSESS, K_MAPS, K_MAPS_WHEN, K_TAGS, K_APPLIES, K_TIMEOUT,
 	K_STEPS, K__N };
 static const skey_t case_keys[K__N] = {
 	[K_ID] = { "id", ST_STR, true },
@@ -24,6 +24,7 @@ static const skey_t case_keys[K__N] = {
 	[K_DESC] = { "description", ST_STR, true },
 	[K_ASSESS] = { "assessment", ST_STR, true },
 	[K_MAPS] = { "maps", ST_MAP, true },
+	[K_MAPS_WHEN] = { "maps-when", ST_MAP, false },
 	[K_TAGS] = { "tags", ST_SEQ, false },
 	[K_APPLIES] = { "applies", ST_MAP, false },
 	[K_TIMEOUT] = { "timeout", ST_DURATION, false },
@@ -84,10 +85,11 @@ unknown_framework(const sctx_t *sc, const ynode_t *k)
 	free(names);
 }
 
+/* Adds the refs of `maps` ({framework: [refs]}) to c, each holding `when` (NULL: always). */
 static void
-load_maps(const sctx_t *sc, const ynode_t *maps, tcase_t *c)
+add_maps(const sctx_t *sc, const ynode_t *maps, tcase_t *c, const char *when)
 {
-	size_t cap = 0, before = sc->d->errors;
+	size_t cap = c->n_maps;
 	for (size_t i = 0; i < maps->n_pairs; i++) {
 		const ynode_t *k = maps->pairs[i].key, *refs = maps->pairs[i].val;
 		const framework_key_t *fk = framework_key_find(k->str);
@@ -123,6 +125,7 @@ load_maps(const sctx_t *sc, const ynode_t *maps, tcase_t *c)
 			m->framework = xstrdup(fk->framework);
 			m->edition = xstrdup(fk->edition);
 			m->ref = ref;
+			m->when = xstrdup(when);
 			nodes[n_ok] = r;
 			texts[n_ok++] = ref;
 		}
@@ -130,8 +133,51 @@ load_maps(const sctx_t *sc, const ynode_t *maps, tcase_t *c)
 		free(nodes);
 		free(texts);
 	}
+}
+
+static void
+load_maps(const sctx_t *sc, const ynode_t *maps, tcase_t *c)
+{
+	size_t before = sc->d->errors;
+	add_maps(sc, maps, c, NULL);
 	if (c->n_maps == 0 && sc->d->errors == before)
 		schema_err(sc, maps, "maps: at least one provision ref is needed");
+}
+
+/* Whether a probe of c's steps sets `name` as a boolean field. */
+static bool
+bool_field_of_steps(const tcase_t *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_steps; i++) {
+		const probe_kind_t *k = probe_find(c->steps[i].probe);
+		for (const field_spec_t *f = k ? k->fields : NULL; f && f->name; f++)
+			if (f->type == VT_BOOL && strcmp(f->name, name) == 0)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * maps-when: {FIELD: {framework: [refs]}}: provisions an instance maps to
+ * only when its boolean evidence FIELD is true (5.1-3 where the channel
+ * carries logins, 5.8-x where personal data flows).
+ */
+static void
+load_maps_when(const sctx_t *sc, const ynode_t *n, tcase_t *c)
+{
+	for (size_t i = 0; i < n->n_pairs; i++) {
+		const ynode_t *k = n->pairs[i].key, *maps = n->pairs[i].val;
+		if (!schema_type_ok(maps, ST_MAP)) {
+			char got[96];
+			schema_err(sc, maps, "maps-when '%s': expected a mapping of framework to "
+			    "provision refs, got %s", k->str, ynode_describe(maps, got, sizeof(got)));
+			continue;
+		}
+		if (c->n_steps && !bool_field_of_steps(c, k->str))
+			schema_err(sc, k, "maps-when: '%s' is not a boolean field of this case's "
+			    "probes (see `iotcert list --long` and testcases/README.md)", k->str);
+		add_maps(sc, maps, c, k->str);
+	}
 }
 
 static void
@@ -274,11 +320,16 @@ case_from_doc(const ydoc_t *doc, diags_t *d)
 	if (v[K_STEPS]) {
 		load_steps(&sc, v[K_STEPS], c);
 		check_scopes(&sc, v[K_STEPS], v[K_APPLIES], c);
+		if (v[K_MAPS_WHEN])
+			load_maps_when(&sc, v[K_MAPS_WHEN], c);
 	} else if (c->kind == CASE_FUNCTIONAL && root && root->kind == YN_MAP) {
 		/* Conceptual cases are an assessor's decision: they need no probe. */
 		schema_err(&sc, root, "test case: missing required key 'steps' (a functional case "
 		    "needs at least one probe step)");
 	}
+	if (v[K_MAPS_WHEN] && !v[K_STEPS])
+		schema_err(&sc, v[K_MAPS_WHEN], "maps-when needs steps: its conditions are "
+		    "fields the probes set");
 	if (d->errors != before || doc->errors) {
 		tcase_free(c);
 		return NULL;

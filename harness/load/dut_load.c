@@ -17,7 +17,7 @@
 #include "loaders.h"
 #include "schema.h"
 
-enum { K_DEVICE, K_IFACES, K_ICS, K_CREDS, K_SAMPLES, K_BRUTE, K__N };
+enum { K_DEVICE, K_IFACES, K_ICS, K_CREDS, K_SAMPLES, K_BRUTE, K_COMMECH, K__N };
 static const skey_t dut_keys[K__N] = {
 	[K_DEVICE] = { "device", ST_MAP, true },
 	[K_IFACES] = { "interfaces", ST_SEQ, false },
@@ -25,6 +25,7 @@ static const skey_t dut_keys[K__N] = {
 	[K_CREDS] = { "credentials", ST_SEQ, false },
 	[K_SAMPLES] = { "password-samples", ST_SEQ, false },
 	[K_BRUTE] = { "brute-force", ST_SEQ, false },
+	[K_COMMECH] = { "communication", ST_SEQ, false },
 };
 
 enum { D_MANUF, D_MODEL, D_HW, D_SW, D_SERIAL, D_ADDRS, D_MAC, D__N };
@@ -291,6 +292,8 @@ dut_from_doc(const ydoc_t *doc, diags_t *d)
 		dut_load_samples(&sc, v[K_SAMPLES], t);
 	if (v[K_BRUTE])
 		dut_load_bruteforce(&sc, v[K_BRUTE], t);
+	if (v[K_COMMECH])
+		dut_load_commech(&sc, v[K_COMMECH], t);
 	if (d->errors != before || doc->errors) {
 		dut_free(t);
 		return NULL;

@@ -44,5 +44,7 @@ void dut_load_mac(const sctx_t *sc, const ynode_t *n, char **out);
 void dut_load_creds(const sctx_t *sc, const ynode_t *list, dut_t *t);
 void dut_load_samples(const sctx_t *sc, const ynode_t *list, dut_t *t);
 void dut_load_bruteforce(const sctx_t *sc, const ynode_t *list, dut_t *t);
+/* dut_commech.c: the `communication:` section. */
+void dut_load_commech(const sctx_t *sc, const ynode_t *list, dut_t *t);
 
 #endif

@@ -13,6 +13,7 @@
 #include "net/tls_scan.h"
 #include "core/util.h"
 #include "crypto/suites.h"
+#include "net/tls_chain.h"
 #include "net/tls_handshake.h"
 
 #include <pthread.h>
@@ -533,6 +534,25 @@ phase_versions(scan_t *sc, tasks_t *b)
 	}
 }
 
+/* A TLS 1.3-only server encrypts its Certificate: one OpenSSL handshake reads it. */
+static void
+chain13(scan_t *sc)
+{
+	const tls_scan_opts_t *o = sc->o;
+	tls_scan_result_t *r = sc->r;
+	char err[200];
+	uint64_t dl = deadline_min(o->deadline, mono_ms() + (o->hs_timeout_ms ? o->hs_timeout_ms : 5000));
+	r->handshakes++;
+	if (tls_fetch_chain(o->addr, o->port, o->sni, dl, o->cancel, o->ev, &r->certs, err,
+	    sizeof(err)) == 0) {
+		r->certs_tls13 = true;
+		return;
+	}
+	r->undecided++;
+	if (r->error[0] == '\0')
+		snprintf(r->error, sizeof(r->error), "TLS 1.3 handshake for the certificate: %s", err);
+}
+
 static int
 highest_old(const scan_t *sc)
 {
@@ -659,6 +679,8 @@ tls_scan(const tls_scan_opts_t *o)
 	build_chunks(&sc);
 	tasks_t b1 = { 0 }, b2 = { 0 }, b3 = { 0 };
 	phase_versions(&sc, &b1);
+	if (r->certs.n == 0 && r->versions[VI_TLS13].accepted)
+		chain13(&sc);
 	phase_suites(&sc, &b2);
 	phase_details(&sc, &b3);
 	tasks_free(&b1);

@@ -59,7 +59,9 @@ typedef struct tls_scan_result {
 	tls_tri_t compression;		/* DEFLATE taken when offered */
 	tls_tri_t heartbeat;		/* heartbeat extension negotiated */
 	tls_tri_t heartbleed;		/* answered a lying heartbeat with more bytes */
-	tls_certs_t certs;		/* chain DER from a TLS <= 1.2 handshake */
+	tls_certs_t certs;		/* chain DER from a TLS <= 1.2 handshake, or
+					 * from OpenSSL's TLS 1.3 one (certs_tls13) */
+	bool certs_tls13;		/* a TLS 1.3-only server: read through OpenSSL */
 	unsigned handshakes;		/* how many were made */
 	unsigned undecided;		/* of which ended in network errors or garbage */
 	char error[256];		/* the first such error ("" when none) */

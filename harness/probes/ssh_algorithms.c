@@ -11,6 +11,7 @@
 #include "core/util.h"
 #include "net/sock.h"
 #include "net/ssh_hostkeys.h"
+#include "probes/channel_facts.h"
 #include "probes/ssh_judge.h"
 #include "proto/ssh_kex.h"
 
@@ -39,6 +40,8 @@ static const field_spec_t fields[] = {
 	{ "host_key_bits", VT_LIST, "host keys read, as type:bits (\"ssh-rsa:2048\")" },
 	{ "host_key_errors", VT_LIST, "host key algorithms whose key could not be read, with why" },
 	{ "weak", VT_LIST, "what is not best practice, as type:algorithm (\"cipher:3des-cbc\")" },
+	UNDECLARED_FIELD,
+	CHANNEL_FACT_FIELDS,
 	{ NULL, 0, NULL },
 };
 
@@ -216,6 +219,33 @@ record(seen_t *s)
 	judge_list(s, SSH_ALG_COMPRESSION, &s->comp);
 }
 
+/* TS 103 701 5.5-1-2: nothing offered beyond the DUT profile's ssh-algorithms. */
+static void
+judge_declared(seen_t *s)
+{
+	probe_ctx_t *ctx = s->ctx;
+	const dut_commech_t *m = ctx->dut ? dut_commech_for(ctx->dut, ctx->svc->transport,
+	    ctx->svc->port) : NULL;
+	if (m == NULL || m->ssh_algorithms.n == 0)
+		return;
+	const struct { ssh_alg_kind_t kind; const strlist_t *l; } sets[] = {
+		{ SSH_ALG_KEX, &s->k.list[SSH_L_KEX] },
+		{ SSH_ALG_HOSTKEY, &s->k.list[SSH_L_HOSTKEY] },
+		{ SSH_ALG_CIPHER, &s->ciphers },
+		{ SSH_ALG_MAC, &s->macs },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(sets); i++)
+		for (size_t k = 0; k < sets[i].l->n; k++) {
+			const char *a = sets[i].l->v[k];
+			/* Pseudo-algorithms announce extensions (RFC 8308), not cryptography. */
+			if (strncmp(a, "ext-info-", 9) == 0 || strncmp(a, "kex-strict-", 11) == 0 ||
+			    strlist_has(&m->ssh_algorithms, a))
+				continue;
+			finding_attr(undeclared_crypto(ctx, "algorithm", a, &m->ssh_algorithms),
+			    "type", "%s", ssh_alg_kind_str(sets[i].kind));
+		}
+}
+
 static void
 send_kexinit(conn_t *c, uint64_t deadline)
 {
@@ -271,6 +301,7 @@ run(probe_ctx_t *ctx)
 {
 	evidence_t *ev = ctx->ev;
 	ev_list_init(ev, "weak");
+	ev_list_init(ev, "undeclared");
 	long long rt = step_int(ctx, "read-timeout");
 	uint64_t dl = deadline_min(mono_ms() + (uint64_t)(rt > 0 ? rt : 1), ctx->deadline_ms);
 	conn_t c;
@@ -315,8 +346,10 @@ run(probe_ctx_t *ctx)
 		send_kexinit(&c, dl);
 	conn_close(&c);
 	record(&s);
+	judge_declared(&s);
 	if (step_bool(ctx, "host-keys"))
 		host_key_sizes(&s);
+	channel_facts(ctx);
 	ssh_kexinit_clear(&s.k);
 	strlist_free(&s.ciphers);
 	strlist_free(&s.macs);

@@ -11,6 +11,7 @@
  */
 #include "core/probe.h"
 #include "core/util.h"
+#include "probes/channel_facts.h"
 #include "crypto/cert.h"
 #include "crypto/groups.h"
 #include "crypto/policy.h"
@@ -46,6 +47,9 @@ static const field_spec_t fields[] = {
 	{ "notes", VT_LIST, "what the crypto policy only wants reported" },
 	{ "policy", VT_STR, "the crypto policy judged against" },
 	{ "handshakes", VT_INT, "handshakes made" },
+	{ "cert_read", VT_STR, "how the chain was read: handshake (TLS <= 1.2), tls1.3 (one complete TLS 1.3 handshake), none" },
+	UNDECLARED_FIELD,
+	CHANNEL_FACT_FIELDS,
 	{ NULL, 0, NULL },
 };
 
@@ -115,6 +119,35 @@ judge_versions(probe_ctx_t *ctx, const tls_scan_result_t *r)
 	judge_suites(ctx, r);
 }
 
+/* TS 103 701 5.5-1-2: nothing beyond the DUT profile's declaration of this channel. */
+static void
+judge_declared(probe_ctx_t *ctx, const tls_scan_result_t *r)
+{
+	const dut_commech_t *m = ctx->dut ? dut_commech_for(ctx->dut, ctx->svc->transport,
+	    ctx->svc->port) : NULL;
+	if (m == NULL)
+		return;
+	strlist_t seen = { 0 };
+	for (size_t i = 0; i < TLS_SCAN_NVERSIONS; i++) {
+		const tls_scan_version_t *v = &r->versions[i];
+		const char *vn = tls_version_name(v->version);
+		if (!v->accepted || vn == NULL)
+			continue;
+		if (m->versions.n && !strlist_has(&m->versions, vn))
+			undeclared_crypto(ctx, "version", vn, &m->versions);
+		for (size_t k = 0; m->suites.n && k < v->n_suites; k++) {
+			const tls_suite_info_t *si = tls_suite_find(v->suites[k]);
+			if (si == NULL || strlist_has(&m->suites, si->name) ||
+			    strlist_has(&seen, si->name))
+				continue;
+			strlist_push(&seen, si->name);
+			finding_attr(undeclared_crypto(ctx, "suite", si->name, &m->suites),
+			    "version", "%s", vn);
+		}
+	}
+	strlist_free(&seen);
+}
+
 static void
 judge_features(probe_ctx_t *ctx, const tls_scan_result_t *r)
 {
@@ -146,6 +179,8 @@ judge_features(probe_ctx_t *ctx, const tls_scan_result_t *r)
 static void
 judge_cert(probe_ctx_t *ctx, const tls_scan_result_t *r)
 {
+	ev_set_str(ctx->ev, "cert_read", r->certs.n == 0 ? "none" :
+	    r->certs_tls13 ? "tls1.3" : "handshake");
 	if (r->certs.n == 0)
 		return;
 	const char *ca = step_str(ctx, "ca-file");
@@ -201,10 +236,12 @@ static probe_status_t
 run(probe_ctx_t *ctx)
 {
 	evidence_t *ev = ctx->ev;
-	static const char *const lists[] = { "versions", "suites", "groups", "violations", "notes" };
+	static const char *const lists[] = { "versions", "suites", "groups", "violations", "notes",
+		"undeclared" };
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++)
 		ev_list_init(ev, lists[i]);
 	ev_set_str(ev, "server_order", "unknown");
+	ev_set_str(ev, "cert_read", "none");
 	ev_set_int(ev, "handshakes", 0);
 	if (ctx->policy == NULL)
 		return probe_fail(ctx, PROBE_ERROR, "no crypto policy loaded (the scheme's "
@@ -234,9 +271,12 @@ run(probe_ctx_t *ctx)
 		    r->error[0] ? ": " : "", r->error);
 	} else {
 		judge_versions(ctx, r);
+		judge_declared(ctx, r);
 		judge_features(ctx, r);
 		judge_cert(ctx, r);
-		if (r->undecided && ev_get(ev, "violations")->n_items == 0)
+		channel_facts(ctx);
+		if (r->undecided && ev_get(ev, "violations")->n_items == 0 &&
+		    ev_get(ev, "undeclared")->n_items == 0)
 			st = probe_fail(ctx, PROBE_INCONCLUSIVE, "%u of %u handshakes got no usable "
 			    "answer (%s): what they would have shown is unknown", r->undecided,
 			    r->handshakes, r->error);

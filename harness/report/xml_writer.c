@@ -318,10 +318,13 @@ write_case(xmlw_t *x, const case_result_t *c)
 	if (tc && tc->n_maps > 0) {
 		xmlw_start(x, "maps");
 		for (size_t i = 0; i < tc->n_maps; i++) {
+			if (!case_map_holds(c, &tc->maps[i]))
+				continue;
 			xmlw_start(x, "map");
 			xmlw_attr(x, "framework", tc->maps[i].framework);
 			xmlw_attr(x, "edition", tc->maps[i].edition);
 			xmlw_attr(x, "ref", tc->maps[i].ref);
+			xmlw_attr(x, "when", tc->maps[i].when);
 			xmlw_end(x);
 		}
 		xmlw_end(x);

@@ -78,6 +78,43 @@ for p in 8443 8883; do
 	esac
 done
 assert_eq "no failing finding" 0 "$(xq "$R" "count($F[not(@severity='note')])")"
+assert_eq "the web UI's login page: HTTPS carries logins (5.1-3)" "true|observed: login page at /" \
+	"$(field "$R" $TLS@tcp/8443 carries_logins)|$(field "$R" $TLS@tcp/8443 logins_how)"
+assert_eq "the broker wants credentials: MQTTS carries logins" "true" \
+	"$(field "$R" $TLS@tcp/8883 carries_logins)"
+M="//*[local-name()='testcase'][@id='$TLS@tcp/8443']//*[local-name()='map']"
+assert_eq "... so the case maps to 5.1-3, marked conditional" "carries_logins" \
+	"$(xq "$R" "$M[@framework='en303645'][@edition='2.1.1'][@ref='5.1-3']/@when")"
+assert_eq "no DUT profile: no personal data, no 5.8 mapping" "false 0" \
+	"$(field "$R" $TLS@tcp/8443 personal_data) $(xq "$R" "count(//*[local-name()='map'][@ref='5.8-1'])")"
+# Declaring exactly what was seen must PASS: the suites of the MQTTS port, as found.
+SUITES8883=$(field "$R" $TLS@tcp/8883 suites | tr ' ' '\n' | sed 's/^[^:]*://' | sort -u | paste -sd, -)
+
+echo "== hardened device against its DUT profile's communication declaration"
+cat >"$T/dut.yaml" <<EOD
+device: {manufacturer: Ref, model: RD-1, hardware-version: "1", software-version: "1", serial: RD1-1}
+communication:
+  - {port: 8443, protocol: https, versions: [TLS1.3], personal-data: true}
+  - {port: 8883, protocol: mqtts, versions: [TLS1.2, TLS1.3], suites: [$SUITES8883]}
+EOD
+run declared $NET.2 8443,8883 --dut "$T/dut.yaml"
+assert_eq "exit code 1" 1 $?
+R=$T/declared/report.xml
+xmllint --noout --schema $XSD "$R" 2>/dev/null && ok "report validates" || bad "report invalid"
+assert_eq "tcp/8443 FAILs: TLS 1.2 accepted, only TLS 1.3 declared" FAIL "$(verdict "$R" $TLS@tcp/8443)"
+assert_eq "one undeclared-crypto finding, with attributes" "1 TLS1.2 TLS1.3" \
+	"$(xq "$R" "count($F[@kind='undeclared-crypto'])") $(xq "$R" "$F[@kind='undeclared-crypto']/@version") $(xq "$R" "$F[@kind='undeclared-crypto']/@declared")"
+assert_eq "the undeclared field" "version:TLS1.2" "$(field "$R" $TLS@tcp/8443 undeclared)"
+assert_eq "tcp/8883 declared as found: PASS" PASS "$(verdict "$R" $TLS@tcp/8883)"
+assert_eq "personal data over 8443 only" "true false" \
+	"$(field "$R" $TLS@tcp/8443 personal_data) $(field "$R" $TLS@tcp/8883 personal_data)"
+assert_eq "8443 maps to 5.8-1 and 5.8-2 (both editions) and TS 5.8-1-2, 5.8-2-2" 6 \
+	"$(xq "$R" "count($M[@when='personal_data'])")"
+assert_eq "8883 does not" 0 \
+	"$(xq "$R" "count(//*[local-name()='testcase'][@id='$TLS@tcp/8883']//*[local-name()='map'][@when='personal_data'])")"
+P="//*[local-name()='provision'][@framework='en303645'][@edition='3.1.3']"
+assert_eq "roll-up: 5.8-1 and 5.1-3 FAIL through 8443" "FAIL FAIL" \
+	"$(xq "$R" "$P[@ref='5.8-1']/@verdict") $(xq "$R" "$P[@ref='5.1-3']/@verdict")"
 
 echo "== hardened device under the strict policy"
 cat >"$T/strict-scheme.yaml" <<EOS

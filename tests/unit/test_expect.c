@@ -90,7 +90,7 @@ END_TEST
 START_TEST(selection)
 {
 	tcase_t c = { .id = "IOT-5.5-1-CLEARTEXT-LOGIN" };
-	mapping_t maps[] = { { "en303645", "2.1.1", "5.5-1" }, { "ts103701", NULL, "5.5-7-2" } };
+	mapping_t maps[] = { { "en303645", "2.1.1", "5.5-1", NULL }, { "ts103701", NULL, "5.5-7-2", NULL } };
 	c.maps = maps;
 	c.n_maps = 2;
 	strlist_push(&c.tags, "cleartext");

@@ -124,17 +124,19 @@ world_build(world_t *w)
 	w->dut.sw_version = "2.0.1";
 	w->dut.serial = "SN-0001";
 
-	static mapping_t m_login[] = { { "en303645", "3.1.3", "5.1-1" }, { "ts103701", "2.1.1", "5.1-1-2" } };
-	static mapping_t m_inv[] = { { "en303645", "3.1.3", "5.6-1" }, { "ts103701", "2.1.1", "5.6-1-2" } };
-	static mapping_t m_tls[] = { { "en303645", "3.1.3", "5.5-1" } };
-	static mapping_t m_upd[] = { { "en303645", "3.1.3", "5.3-2" } };
-	static mapping_t m_ics[] = { { "uk-psti", NULL, "Sch.1-1" } };
+	static mapping_t m_login[] = { { "en303645", "3.1.3", "5.1-1", NULL }, { "ts103701", "2.1.1", "5.1-1-2", NULL } };
+	static mapping_t m_inv[] = { { "en303645", "3.1.3", "5.6-1", NULL }, { "ts103701", "2.1.1", "5.6-1-2", NULL } };
+	static mapping_t m_tls[] = { { "en303645", "3.1.3", "5.5-1", NULL },
+		{ "en303645", "3.1.3", "5.1-3", "carries_logins" },
+		{ "en303645", "3.1.3", "5.8-1", "personal_data" } };
+	static mapping_t m_upd[] = { { "en303645", "3.1.3", "5.3-2", NULL } };
+	static mapping_t m_ics[] = { { "uk-psti", NULL, "Sch.1-1", NULL } };
 	w->tc[0] = (tcase_t){ .id = "IOT-5.1-1-LOGIN", .title = "Default credentials rejected",
 	    .maps = m_login, .n_maps = 2 };
 	w->tc[1] = (tcase_t){ .id = "IOT-5.6-1-INVENTORY", .title = "Only declared services",
 	    .maps = m_inv, .n_maps = 2 };
 	w->tc[2] = (tcase_t){ .id = "IOT-5.5-1-TLS", .title = "TLS configuration",
-	    .maps = m_tls, .n_maps = 1 };
+	    .maps = m_tls, .n_maps = 3 };
 	w->tc[3] = (tcase_t){ .id = "IOT-5.3-2-UPDATE", .title = "Update mechanism",
 	    .maps = m_upd, .n_maps = 1 };
 	w->tc[4] = (tcase_t){ .id = "IOT-ICS-DOC", .title = "Documentation", .kind = CASE_CONCEPTUAL,
@@ -193,6 +195,8 @@ world_build(world_t *w)
 
 	c = add_result(w, &w->tc[2], "IOT-5.5-1-TLS@tcp/443", https, V_INCONCLUSIVE,
 	    "handshake timed out");
+	ev_set_bool(c->ev, "carries_logins", true);	/* holds: maps 5.1-3 */
+	ev_set_bool(c->ev, "personal_data", false);	/* does not: no 5.8-1 */
 	f = ev_finding(c->ev, "weak-tls", "tcp", "https", 443, "TLS 1.0 offered");
 	finding_attr(f, "version", "TLSv1.0");
 	finding_attr(f, "key-bits", "1024");
@@ -363,6 +367,12 @@ START_TEST(test_xml_contract)
 	    "No universal default passwords");
 	XP_STR(&x, "//r:provision[@framework='ts103701' and @ref='5.6-1-2']/@verdict", "PASS");
 	XP_STR(&x, "//r:provision[@ref='5.5-1']/@verdict", "INCONCLUSIVE");
+	/* Conditional mappings: only those whose field held, marked with it. */
+	XP_NUM(&x, "count(" TC("IOT-5.5-1-TLS@tcp/443") "/r:maps/r:map)", 2);
+	XP_STR(&x, TC("IOT-5.5-1-TLS@tcp/443") "/r:maps/r:map[@ref='5.1-3']/@when", "carries_logins");
+	XP_NUM(&x, "count(" TC("IOT-5.5-1-TLS@tcp/443") "/r:maps/r:map[@ref='5.5-1']/@when)", 0);
+	XP_STR(&x, "//r:provision[@ref='5.1-3']/@verdict", "INCONCLUSIVE");
+	XP_NUM(&x, "count(//r:provision[@ref='5.8-1'])", 0);
 	XP_STR(&x, "//r:provision[@ref='5.2-1']/@verdict", "NOT_RUN");
 	XP_STR(&x, "//r:provision[@ref='5.2-1']/@cases", "0");
 	/* Not in the scheme's frameworks: no roll-up. */

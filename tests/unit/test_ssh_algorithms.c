@@ -250,7 +250,8 @@ typedef struct shot {
 } shot_t;
 
 static shot_t
-shoot_with(int port, long long read_ms, bool host_keys, const crypto_policy_t *policy)
+shoot_dut(int port, long long read_ms, bool host_keys, const crypto_policy_t *policy,
+    const dut_t *dut)
 {
 	shot_t s = { .ev = evidence_new() };
 	char err[128];
@@ -268,7 +269,7 @@ shoot_with(int port, long long read_ms, bool host_keys, const crypto_policy_t *p
 	ck_assert_int_eq(k->scope, SCOPE_SERVICE);
 	int cancel = 0;
 	probe_ctx_t ctx = { .target = t, .svc = svc, .step = &step, .ev = s.ev,
-	    .deadline_ms = mono_ms() + 20000, .cancel = &cancel, .policy = policy };
+	    .deadline_ms = mono_ms() + 20000, .cancel = &cancel, .policy = policy, .dut = dut };
 	uint64_t t0 = mono_ms();
 	s.st = k->run(&ctx);
 	s.ms = mono_ms() - t0;
@@ -277,6 +278,12 @@ shoot_with(int port, long long read_ms, bool host_keys, const crypto_policy_t *p
 	value_clear(&p[1].val);
 	target_free(t);
 	return s;
+}
+
+static shot_t
+shoot_with(int port, long long read_ms, bool host_keys, const crypto_policy_t *policy)
+{
+	return shoot_dut(port, read_ms, host_keys, policy, NULL);
 }
 
 static shot_t
@@ -406,6 +413,55 @@ START_TEST(openssh_strong)
 	list_is(s.ev, "weak", "");
 	ck_assert_uint_eq(s.ev->n_findings, 0);
 	evidence_free(s.ev);
+}
+END_TEST
+
+/*
+ * TS 103 701 5.5-1-2: declared exactly as offered, nothing to report; one
+ * algorithm left out of the declaration, exactly one undeclared-crypto
+ * finding naming it.  SSH carries logins by its nature (5.1-3).
+ */
+START_TEST(openssh_against_declaration)
+{
+	NEED(L.strong);
+	shot_t s = shoot_with(L.strong, 5000, false, NULL);
+	ck_assert_msg(s.st == PROBE_OK, "%s", s.reason);
+	dut_commech_t m = { .transport = (char *)"tcp", .port = L.strong, .logins = -1 };
+	static const char *const lists[] = { "kex", "host_keys", "ciphers", "macs" };
+	for (size_t i = 0; i < ARRAY_LEN(lists); i++) {
+		const value_t *v = ev_get(s.ev, lists[i]);
+		for (size_t k = 0; k < v->n_items; k++)
+			strlist_push(&m.ssh_algorithms, v->items[k]);
+	}
+	ck_assert(strlist_has(&m.ssh_algorithms, "rsa-sha2-512"));
+	const value_t *cl = ev_get(s.ev, "carries_logins");
+	ck_assert(cl && cl->type == VT_BOOL && cl->b);
+	str_is(s.ev, "logins_how", "protocol: ssh authenticates its users");
+	evidence_free(s.ev);
+	dut_t dut = { .commech = &m, .n_commech = 1 };
+	s = shoot_dut(L.strong, 5000, false, NULL, &dut);
+	ck_assert_msg(s.st == PROBE_OK, "%s", s.reason);
+	list_is(s.ev, "undeclared", "");
+	ck_assert_uint_eq(s.ev->n_findings, 0);
+	evidence_free(s.ev);
+
+	strlist_t all = m.ssh_algorithms;
+	memset(&m.ssh_algorithms, 0, sizeof(m.ssh_algorithms));
+	for (size_t i = 0; i < all.n; i++)
+		if (strcmp(all.v[i], "rsa-sha2-512") != 0)
+			strlist_push(&m.ssh_algorithms, all.v[i]);
+	s = shoot_dut(L.strong, 5000, false, NULL, &dut);
+	ck_assert_msg(s.st == PROBE_OK, "%s", s.reason);
+	list_is(s.ev, "undeclared", "algorithm:rsa-sha2-512");
+	ck_assert_uint_eq(s.ev->n_findings, 1);
+	const finding_t *f = &s.ev->findings[0];
+	ck_assert_str_eq(f->kind, "undeclared-crypto");
+	ck_assert_str_eq(finding_get(f, "algorithm"), "rsa-sha2-512");
+	ck_assert_str_eq(finding_get(f, "type"), "host-key");
+	ck_assert_ptr_nonnull(strstr(finding_get(f, "declared"), "rsa-sha2-256"));
+	evidence_free(s.ev);
+	strlist_free(&all);
+	strlist_free(&m.ssh_algorithms);
 }
 END_TEST
 
@@ -648,6 +704,7 @@ ssh_algorithms_suite(void)
 	tcase_add_test(tc, openssh_weak);
 	tcase_add_test(tc, openssh_weak_by_policy);
 	tcase_add_test(tc, openssh_strong);
+	tcase_add_test(tc, openssh_against_declaration);
 	tcase_add_test(tc, ssh1_only_is_a_finding);
 	tcase_add_test(tc, server_waiting_for_our_kexinit);
 	tcase_add_test(tc, garbage_is_inconclusive);
