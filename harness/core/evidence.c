@@ -161,3 +161,17 @@ finding_get(const finding_t *f, const char *key)
 			return f->attrs[i].val;
 	return NULL;
 }
+
+void
+ev_merge(evidence_t *dst, const evidence_t *src)
+{
+	for (size_t i = 0; src && i < src->n_fields; i++)
+		value_copy(slot(dst, src->fields[i].name), &src->fields[i].val);
+	for (size_t i = 0; src && i < src->n_findings; i++) {
+		const finding_t *f = &src->findings[i];
+		finding_t *g = ev_finding(dst, f->kind, f->transport, f->protocol, f->port, "%s",
+		    f->summary ? f->summary : "");
+		for (size_t k = 0; k < f->n_attrs; k++)
+			finding_attr(g, f->attrs[k].key, "%s", f->attrs[k].val);
+	}
+}

@@ -77,6 +77,9 @@ void finding_attr(finding_t *f, const char *key, const char *fmt, ...)
 const char *finding_get(const finding_t *f, const char *key);
 
 void ev_add_flow(evidence_t *e, const flow_t *f);
+/* Copies src's fields (replacing same-named ones) and findings into dst;
+ * not its flows or transcript.  src may be NULL. */
+void ev_merge(evidence_t *dst, const evidence_t *src);
 /* Appends to the capped transcript (64 KiB); device bytes are kept raw. */
 void ev_transcript(evidence_t *e, const char *dir, const void *p, size_t n);
 

@@ -21,6 +21,8 @@
 typedef enum probe_scope {
 	SCOPE_DEVICE,		/* runs once per device */
 	SCOPE_SERVICE,		/* runs once per matching service */
+	SCOPE_CAPTURE,		/* runs once, after the capture has stopped, over the
+				 * passive analysis of it (ctx->passive) */
 } probe_scope_t;
 
 typedef struct param_spec {
@@ -44,6 +46,7 @@ typedef enum probe_status {
 } probe_status_t;
 
 struct tls_ctx;
+struct pv_run;
 
 typedef struct probe_ctx {
 	struct tls_ctx *tls;	/* the run's TLS client context (net/tls.h), shared
@@ -54,6 +57,11 @@ typedef struct probe_ctx {
 	const scheme_t *scheme;	/* NULL without a scheme profile: thresholds */
 	const struct crypto_policy *policy; /* the scheme's crypto policy; NULL in
 				 * runs that load none (discover, some unit tests) */
+	const struct pv_run *passive; /* SCOPE_CAPTURE: the analysis of the run's
+				 * capture (passive/passive.h); NULL when there
+				 * was no capture */
+	const char *passive_note; /* why there is none, or what is missing from it
+				 * (packets the capture dropped); may be NULL */
 	const step_t *step;	/* parameters */
 	evidence_t *ev;		/* where results go */
 	uint64_t deadline_ms;	/* mono_ms() deadline of this step */

@@ -77,6 +77,21 @@ pre_verdict(const tcase_t *c, const runner_opts_t *o, verdict_t *v, char *buf, s
 	return NULL;
 }
 
+/* `applies.services` holds PROTO, or PROTO/TRANSPORT for one transport only. */
+static bool
+case_wants_service(const tcase_t *c, const service_t *svc)
+{
+	size_t pl = strlen(svc->protocol);
+	for (size_t i = 0; i < c->services.n; i++) {
+		const char *t = c->services.v[i];
+		if (strncmp(t, svc->protocol, pl) != 0)
+			continue;
+		if (t[pl] == '\0' || (t[pl] == '/' && strcmp(t + pl + 1, svc->transport) == 0))
+			return true;
+	}
+	return false;
+}
+
 static void
 instantiate(run_t *run, const runner_opts_t *o)
 {
@@ -101,7 +116,7 @@ instantiate(run_t *run, const runner_opts_t *o)
 		size_t matched = 0;
 		for (size_t s = 0; s < o->target->n_svcs; s++) {
 			const service_t *svc = &o->target->svcs[s];
-			if (!strlist_has(&c->services, svc->protocol))
+			if (!case_wants_service(c, svc))
 				continue;
 			matched++;
 			case_result_t *r = add_result(run, &cap, c, svc, o->target->n_addrs > 1);
@@ -174,7 +189,8 @@ runner_exec(case_result_t *r, const runner_opts_t *o)
 		}
 		probe_ctx_t ctx = {
 			.tls = o->tls, .target = o->target, .svc = r->svc, .dut = o->dut, .scheme = o->scheme,
-			.policy = o->policy, .step = st,
+			.policy = o->policy, .step = st, .passive = o->passive,
+			.passive_note = o->passive_note,
 			.ev = r->ev, .deadline_ms = case_deadline, .cancel = o->cancel,
 		};
 		probe_status_t ps = k->run(&ctx);
@@ -243,6 +259,17 @@ case_disruptive(const tcase_t *c)
 	return false;
 }
 
+bool
+case_on_capture(const tcase_t *c)
+{
+	for (size_t i = 0; i < c->n_steps; i++) {
+		const probe_kind_t *k = probe_find(c->steps[i].probe);
+		if (k && k->scope == SCOPE_CAPTURE)
+			return true;
+	}
+	return false;
+}
+
 /* Runs the pool's todo list on up to `jobs` threads and waits for them. */
 static void
 pool_drain(pool_t *p, unsigned jobs)
@@ -275,6 +302,8 @@ runner_run(run_t *run, const runner_opts_t *o)
 	for (size_t i = 0; i < run->n_results; i++) {
 		if (run->results[i].verdict != V_NONE)
 			run->results[i].start_ms = run->results[i].end_ms = wall_ms();
+		else if (case_on_capture(run->results[i].tc))
+			continue;	/* runner_run_capture, once the capture has stopped */
 		else if (case_disruptive(run->results[i].tc))
 			later[n_later++] = i;
 		else
@@ -292,4 +321,30 @@ runner_run(run_t *run, const runner_opts_t *o)
 	free(p.todo);
 	progress_clear(o->progress);
 	return run->n_results;
+}
+
+void
+runner_run_capture(run_t *run, const runner_opts_t *o)
+{
+	pool_t p = { .run = run, .o = o };
+	pthread_mutex_init(&p.mu, NULL);
+	p.todo = xcalloc(run->n_results ? run->n_results : 1, sizeof(*p.todo));
+	for (size_t i = 0; i < run->n_results; i++) {
+		case_result_t *r = &run->results[i];
+		if (r->verdict != V_NONE || !case_on_capture(r->tc))
+			continue;
+		if (o->passive == NULL) {	/* nothing to look at: not run, and why */
+			set_outcome(r, V_NOT_RUN, o->passive_note ? o->passive_note
+			    : "there is no capture of this run to analyse");
+			r->start_ms = r->end_ms = wall_ms();
+			continue;
+		}
+		p.todo[p.n_todo++] = i;
+	}
+	p.total = p.n_todo;
+	/* Reading the analysis is quick and needs no network: one thread. */
+	pool_drain(&p, 1);
+	pthread_mutex_destroy(&p.mu);
+	free(p.todo);
+	progress_clear(o->progress);
 }

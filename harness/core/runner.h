@@ -25,10 +25,21 @@ typedef struct runner_opts {
 	unsigned case_timeout_ms;	/* default 60000 */
 	const volatile int *cancel;
 	progress_t *progress;		/* may be NULL */
+	const struct pv_run *passive;	/* runner_run_capture: the capture's analysis */
+	const char *passive_note;	/* why there is none / what it lacks; may be NULL */
 } runner_opts_t;
 
-/* Fills run->results (in case order); returns the number of instances. */
+/*
+ * Fills run->results (in case order) and runs them, except the cases whose
+ * probes work on the capture (SCOPE_CAPTURE): those wait, verdict unset,
+ * for runner_run_capture once the capture has stopped.  Returns the number
+ * of instances.
+ */
 size_t runner_run(run_t *run, const runner_opts_t *o);
+/* Runs the capture cases runner_run left waiting, with o->passive. */
+void runner_run_capture(run_t *run, const runner_opts_t *o);
+/* Whether a case's probes work on the capture (run by runner_run_capture). */
+bool case_on_capture(const tcase_t *c);
 
 /* Runs one instance's steps into r (exposed for tests). */
 void runner_exec(case_result_t *r, const runner_opts_t *o);

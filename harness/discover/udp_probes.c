@@ -452,6 +452,7 @@ typedef struct dtls_state {
 	size_t cookie_len;
 	bool cookie_pending;
 	unsigned hellos;
+	uint16_t abort_version;	/* after a ServerHello: send a fatal alert in it */
 } dtls_state_t;
 
 static size_t
@@ -463,6 +464,14 @@ dtls_build(udp_exch_t *x, uint8_t *out, size_t cap)
 	if (x->built == 0)
 		return dtls_client_hello_build(out, cap, random, NULL, 0, 0);
 	dtls_state_t *s = x->priv;
+	if (s && s->abort_version) {
+		/* Abandoning the handshake after the ServerHello would leave a
+		 * one-peer server (s_server, small stacks) deaf to everyone
+		 * else until it times out: abort it (user_canceled). */
+		uint16_t v = s->abort_version;
+		s->abort_version = 0;
+		return dtls_alert(out, cap, v, 2, 2, 90);
+	}
 	if (s == NULL || !s->cookie_pending)
 		return 0;
 	s->cookie_pending = false;
@@ -514,6 +523,10 @@ dtls_parse_answer(udp_exch_t *x, const uint8_t *p, size_t n)
 		char c[16];
 		snprintf(c, sizeof(c), "0x%04X", r.cipher);
 		udp_info(x, "dtls-cipher", c);
+		dtls_state_t *s = x->priv;
+		if (s == NULL)
+			s = x->priv = xcalloc(1, sizeof(*s));
+		s->abort_version = r.record_version;
 		return UDP_DONE;
 	}
 	/* HelloVerifyRequest: answer with the cookie once to see the ServerHello. */

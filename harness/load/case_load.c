@@ -204,9 +204,23 @@ load_services(const sctx_t *sc, const ynode_t *n, tcase_t *c)
 	for (size_t i = 0; i < np; i++)
 		names[i] = all[i].token;
 	for (size_t i = 0; i < c->services.n; i++) {
-		const char *s = c->services.v[i];
-		if (protocol_find(s))
+		char *s = xstrdup(c->services.v[i]);
+		/* PROTO/tcp or PROTO/udp narrows a token that names both (tls). */
+		char *slash = strchr(s, '/');
+		if (slash && strcmp(slash + 1, "tcp") != 0 && strcmp(slash + 1, "udp") != 0)
+			schema_err(sc, n->items[i], "service '%s': after '/' comes tcp or udp",
+			    c->services.v[i]);
+		if (slash)
+			*slash = '\0';
+		bool found = protocol_find(s) != NULL;
+		if (found || slash) {
+			if (!found)
+				schema_err(sc, n->items[i], "unknown service '%s'", s);
+			free(s);
 			continue;
+		}
+		free(s);
+		s = c->services.v[i];
 		const char *near = nearest(s, names, np);
 		if (near) {
 			schema_err(sc, n->items[i], "unknown service '%s' (did you mean "
@@ -262,6 +276,19 @@ static void
 check_scopes(const sctx_t *sc, const ynode_t *steps, const ynode_t *applies,
     const tcase_t *c)
 {
+	/* A capture probe runs after the capture has stopped, every other one
+	 * before: one case cannot hold both. */
+	size_t on_capture = 0;
+	for (size_t i = 0; i < c->n_steps; i++) {
+		const probe_kind_t *k = c->steps[i].probe ? probe_find(c->steps[i].probe) : NULL;
+		on_capture += k && k->scope == SCOPE_CAPTURE;
+	}
+	if (on_capture && on_capture < c->n_steps)
+		schema_err(sc, steps, "steps: probes over the capture (capture-*) run after "
+		    "the capture has stopped and cannot share a case with other probes");
+	if (on_capture && (c->services.n || ymap_get(applies, "services") != NULL))
+		schema_err(sc, ymap_get(applies, "services"), "applies.services: a case over "
+		    "the capture runs once per run, not per service");
 	if (c->services.n || ymap_get(applies, "services") != NULL)
 		return;
 	for (size_t i = 0; i < c->n_steps; i++) {

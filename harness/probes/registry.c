@@ -15,6 +15,7 @@ extern const probe_kind_t probe_brute_force;
 extern const probe_kind_t probe_tls_posture;
 extern const probe_kind_t probe_password_quality;
 extern const probe_kind_t probe_ssh_algorithms;
+extern const probe_kind_t probe_dtls_posture;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
@@ -26,6 +27,7 @@ static const probe_kind_t *const kinds[] = {
 	&probe_tls_posture,
 	&probe_password_quality,
 	&probe_ssh_algorithms,
+	&probe_dtls_posture,
 };
 
 const probe_kind_t *

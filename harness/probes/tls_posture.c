@@ -12,6 +12,7 @@
 #include "core/probe.h"
 #include "core/util.h"
 #include "probes/channel_facts.h"
+#include "probes/tls_judge.h"
 #include "crypto/cert.h"
 #include "crypto/groups.h"
 #include "crypto/policy.h"
@@ -53,47 +54,13 @@ static const field_spec_t fields[] = {
 	{ NULL, 0, NULL },
 };
 
-static finding_t *
-violation(probe_ctx_t *ctx, const char *kind, const char *why)
-{
-	const service_t *s = ctx->svc;
-	ev_list_push(ctx->ev, "violations", why);
-	return ev_finding(ctx->ev, kind, s->transport, s->protocol, s->port, "%s on %s/%d: %s",
-	    s->protocol, s->transport, s->port, why);
-}
-
-/* One finding per refused suite, naming every version that accepts it. */
+/* The enumeration as tls_judge.h wants it. */
 static void
-judge_suites(probe_ctx_t *ctx, const tls_scan_result_t *r)
+accepted_of(const tls_scan_result_t *r, tls_accepted_t v[TLS_SCAN_NVERSIONS])
 {
-	strlist_t seen = { 0 };
-	char why[256];
 	for (size_t i = 0; i < TLS_SCAN_NVERSIONS; i++)
-		for (size_t k = 0; k < r->versions[i].n_suites; k++) {
-			uint16_t id = r->versions[i].suites[k];
-			const tls_suite_info_t *si = tls_suite_find(id);
-			if (si == NULL || strlist_has(&seen, si->name))
-				continue;
-			strlist_push(&seen, si->name);
-			strlist_t vers = { 0 };
-			for (size_t j = i; j < TLS_SCAN_NVERSIONS; j++)
-				for (size_t m = 0; m < r->versions[j].n_suites; m++)
-					if (r->versions[j].suites[m] == id)
-						strlist_push(&vers, tls_version_name(r->versions[j].version));
-			char *vl = strlist_join(&vers, " ");
-			if (!policy_tls_suite(ctx->policy, si, why, sizeof(why))) {
-				finding_t *f = violation(ctx, "tls-cipher", why);
-				finding_attr(f, "suite", "%s", si->name);
-				finding_attr(f, "version", "%s", vl);
-			} else if (policy_tls_suite_report(ctx->policy, si, why, sizeof(why))) {
-				char note[320];
-				snprintf(note, sizeof(note), "%s (%s)", why, vl);
-				ev_list_push(ctx->ev, "notes", note);
-			}
-			free(vl);
-			strlist_free(&vers);
-		}
-	strlist_free(&seen);
+		v[i] = (tls_accepted_t){ r->versions[i].version, r->versions[i].accepted,
+		    r->versions[i].suites, r->versions[i].n_suites };
 }
 
 static void
@@ -107,7 +74,7 @@ judge_versions(probe_ctx_t *ctx, const tls_scan_result_t *r)
 		const char *vn = tls_version_name(v->version);
 		ev_list_push(ctx->ev, "versions", vn ? vn : "?");
 		if (!policy_tls_version(ctx->policy, v->version, why, sizeof(why)))
-			finding_attr(violation(ctx, "tls-version", why), "version", "%s", vn ? vn : "?");
+			finding_attr(tls_violation(ctx, "tls-version", why), "version", "%s", vn ? vn : "?");
 		for (size_t k = 0; k < v->n_suites; k++) {
 			const tls_suite_info_t *si = tls_suite_find(v->suites[k]);
 			char item[160];
@@ -116,36 +83,10 @@ judge_versions(probe_ctx_t *ctx, const tls_scan_result_t *r)
 			ev_list_push(ctx->ev, "suites", item);
 		}
 	}
-	judge_suites(ctx, r);
-}
-
-/* TS 103 701 5.5-1-2: nothing beyond the DUT profile's declaration of this channel. */
-static void
-judge_declared(probe_ctx_t *ctx, const tls_scan_result_t *r)
-{
-	const dut_commech_t *m = ctx->dut ? dut_commech_for(ctx->dut, ctx->svc->transport,
-	    ctx->svc->port) : NULL;
-	if (m == NULL)
-		return;
-	strlist_t seen = { 0 };
-	for (size_t i = 0; i < TLS_SCAN_NVERSIONS; i++) {
-		const tls_scan_version_t *v = &r->versions[i];
-		const char *vn = tls_version_name(v->version);
-		if (!v->accepted || vn == NULL)
-			continue;
-		if (m->versions.n && !strlist_has(&m->versions, vn))
-			undeclared_crypto(ctx, "version", vn, &m->versions);
-		for (size_t k = 0; m->suites.n && k < v->n_suites; k++) {
-			const tls_suite_info_t *si = tls_suite_find(v->suites[k]);
-			if (si == NULL || strlist_has(&m->suites, si->name) ||
-			    strlist_has(&seen, si->name))
-				continue;
-			strlist_push(&seen, si->name);
-			finding_attr(undeclared_crypto(ctx, "suite", si->name, &m->suites),
-			    "version", "%s", vn);
-		}
-	}
-	strlist_free(&seen);
+	tls_accepted_t acc[TLS_SCAN_NVERSIONS];
+	accepted_of(r, acc);
+	tls_judge_suites(ctx, acc, TLS_SCAN_NVERSIONS);
+	tls_judge_declared(ctx, acc, TLS_SCAN_NVERSIONS);
 }
 
 static void
@@ -157,18 +98,18 @@ judge_features(probe_ctx_t *ctx, const tls_scan_result_t *r)
 		const char *gn = gi ? gi->name : NULL;
 		ev_list_push(ctx->ev, "groups", gn ? gn : "?");
 		if (!policy_tls_group(ctx->policy, r->groups[i], 0, why, sizeof(why)))
-			finding_attr(violation(ctx, "tls-group", why), "group", "%s", gn ? gn : "?");
+			finding_attr(tls_violation(ctx, "tls-group", why), "group", "%s", gn ? gn : "?");
 	}
 	if (r->dhe_bits && !policy_tls_group(ctx->policy, 0, r->dhe_bits, why, sizeof(why)))
-		finding_attr(violation(ctx, "tls-group", why), "dh-bits", "%u", r->dhe_bits);
+		finding_attr(tls_violation(ctx, "tls-group", why), "dh-bits", "%u", r->dhe_bits);
 	if (r->compression == TLS_YES &&
 	    !policy_tls_compression(ctx->policy, true, why, sizeof(why)))
-		finding_attr(violation(ctx, "tls-feature", why), "feature", "compression");
+		finding_attr(tls_violation(ctx, "tls-feature", why), "feature", "compression");
 	if (r->secure_reneg == TLS_NO &&
 	    !policy_tls_renegotiation(ctx->policy, false, why, sizeof(why)))
-		finding_attr(violation(ctx, "tls-feature", why), "feature", "insecure-renegotiation");
+		finding_attr(tls_violation(ctx, "tls-feature", why), "feature", "insecure-renegotiation");
 	if (r->heartbleed == TLS_YES)
-		finding_attr(violation(ctx, "tls-feature", "answers a heartbeat with more bytes "
+		finding_attr(tls_violation(ctx, "tls-feature", "answers a heartbeat with more bytes "
 		    "than it was sent: Heartbleed (CVE-2014-0160) leaks server memory"),
 		    "feature", "heartbleed");
 	ev_set_str(ctx->ev, "secure_renegotiation", tls_tri_str(r->secure_reneg));
@@ -210,7 +151,7 @@ judge_cert(probe_ctx_t *ctx, const tls_scan_result_t *r)
 		const char *why = fail ? fails.v[i] : notes.v[i - fails.n];
 		finding_t *f;
 		if (fail) {
-			f = violation(ctx, "certificate", why);
+			f = tls_violation(ctx, "certificate", why);
 		} else {
 			ev_list_push(ctx->ev, "notes", why);
 			const service_t *s = ctx->svc;
@@ -271,7 +212,6 @@ run(probe_ctx_t *ctx)
 		    r->error[0] ? ": " : "", r->error);
 	} else {
 		judge_versions(ctx, r);
-		judge_declared(ctx, r);
 		judge_features(ctx, r);
 		judge_cert(ctx, r);
 		channel_facts(ctx);
