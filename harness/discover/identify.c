@@ -7,7 +7,9 @@
  */
 #include "discover/discover.h"
 #include "core/util.h"
+#include "crypto/suites.h"
 #include "proto/ident.h"
+#include "proto/tls_hello.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -62,6 +64,34 @@ http_request(char *out, size_t cap, const service_t *svc)
 }
 
 /*
+ * The hello of the first contact.  It only has to draw an answer (a
+ * handshake or an alert record both name TLS), so it asks for TLS 1.2, which
+ * old and new servers answer, with the suites, groups and signatures common
+ * stacks share, and no SNI (the target is an address).  The random is fixed:
+ * nothing is negotiated on this connection.
+ */
+static size_t
+first_hello(uint8_t *out, size_t cap)
+{
+	static const uint16_t suites[] = {
+		0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9,
+		0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0x009c, 0x009d, 0x002f,
+		0x0035, 0x000a, 0x0005, 0x00ff,
+	};
+	static const uint16_t groups[] = { 0x001d, 0x0017, 0x0018 };
+	static const uint16_t sigalgs[] = { 0x0403, 0x0804, 0x0401, 0x0501, 0x0201 };
+	tls_hello_opts_t o = {
+		.version = TLSV_TLS12,
+		.suites = suites, .n_suites = ARRAY_LEN(suites),
+		.groups = groups, .n_groups = ARRAY_LEN(groups),
+		.sigalgs = sigalgs, .n_sigalgs = ARRAY_LEN(sigalgs),
+	};
+	for (int i = 0; i < 32; i++)
+		o.random[i] = (uint8_t)(i * 7 + 1);
+	return tls_client_hello(out, cap, &o);
+}
+
+/*
  * The first two looks at a port, at once on two connections: one only
  * listens for a banner, the other sends a TLS ClientHello.  Services that
  * speak first do so on accept, and TLS servers answer the hello at once, so
@@ -87,7 +117,7 @@ first_contact(probe_io_t *io, unsigned banner_ms, unsigned wait_ms, uint8_t *ban
 		open[i] = conn_tcp(&c[i], svc->addr, svc->port, dl[i], io->o->cancel,
 		    io->ev) == NET_OK;
 	uint8_t hello[512];
-	size_t hl = tls_client_hello_build(hello, sizeof(hello));
+	size_t hl = first_hello(hello, sizeof(hello));
 	if (open[1] && conn_write(&c[1], hello, hl, dl[1]) != NET_OK) {
 		conn_close(&c[1]);
 		open[1] = false;
@@ -98,6 +128,14 @@ first_contact(probe_io_t *io, unsigned banner_ms, unsigned wait_ms, uint8_t *ban
 			break;
 		if (*blen && now >= quiet_until)
 			break;	/* the banner settled */
+		/* A server that handles one connection at a time (openssl
+		 * s_server, small embedded stacks) took the banner connection
+		 * first and waits there for a hello: once the banner window is
+		 * over with nothing said, let it go so the hello gets served. */
+		if (open[0] && now >= dl[0] && *blen == 0) {
+			conn_close(&c[0]);
+			open[0] = false;
+		}
 		if (ident_tls_record(tls, *tlen) || ident_http(tls, *tlen, &(ident_t){ 0 }))
 			break;	/* the hello was answered in a language we know */
 		bool waiting = false;

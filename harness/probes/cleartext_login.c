@@ -1,13 +1,16 @@
 /*
  * cleartext-login: does a service offer a login or administration surface
  * without TLS?  Telnet and shells: the prompt after option negotiation.  HTTP:
- * a Basic/Digest challenge or an HTML password form.  FTP: its USER/PASS
- * greeting.  MQTT: a broker that demands credentials over plain TCP.
+ * a Basic/Digest challenge, or a page html_login_page() takes for a login (a
+ * password input outside comments, or a title naming a login).  FTP: its
+ * USER/PASS greeting.  MQTT: a broker that demands credentials over plain TCP.
  * EN 303 645 5.5-1 / 5.5-7: the credentials would travel in clear.
  */
 #include "core/probe.h"
 #include "core/util.h"
+#include "net/http.h"
 #include "net/sock.h"
+#include "proto/html_login.h"
 #include "proto/ident.h"
 #include "proto/telnet.h"
 
@@ -135,12 +138,15 @@ check_http(probe_ctx_t *ctx, const char **surface, char *what, size_t wlen)
 		if (code < 0)
 			continue;
 		answered++;
+		/* Only the body is HTML: a head cut off by the cap leaves none. */
+		size_t head = http_head_end(buf, len);
+		if (head == 0)
+			head = len;
 		char hv[256];
 		if (code == 401 && http_header(buf, len, "WWW-Authenticate", hv, sizeof(hv))) {
 			snprintf(what, wlen, "HTTP %s challenge at %s", hv, paths[i]);
 			*surface = what;
-		} else if (code / 100 == 2 && (mem_has_ci(buf, len, "type=\"password\"") ||
-		    mem_has_ci(buf, len, "type='password'") || mem_has_ci(buf, len, "type=password"))) {
+		} else if (code / 100 == 2 && html_login_page(buf + head, len - head)) {
 			snprintf(what, wlen, "HTML password form at %s", paths[i]);
 			*surface = what;
 		}

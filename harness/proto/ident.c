@@ -259,56 +259,6 @@ mqtt_connect_build(uint8_t *out, size_t cap, const char *client_id,
 	return o + 2;
 }
 
-size_t
-tls_client_hello_build(uint8_t *out, size_t cap)
-{
-	static const uint16_t suites[] = {
-		0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9,
-		0xcca8, 0xc009, 0xc013, 0xc00a, 0xc014, 0x009c, 0x009d, 0x002f,
-		0x0035, 0x000a, 0x0005, 0x00ff,
-	};
-	uint8_t hs[512];
-	size_t o = 0;
-	hs[o++] = 3;	/* client_version TLS 1.2 */
-	hs[o++] = 3;
-	for (int i = 0; i < 32; i++)
-		hs[o++] = (uint8_t)(i * 7 + 1);	/* fixed random: identification only */
-	hs[o++] = 0;	/* session id */
-	hs[o++] = 0;
-	hs[o++] = (uint8_t)(sizeof(suites));
-	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
-		hs[o++] = (uint8_t)(suites[i] >> 8);
-		hs[o++] = (uint8_t)suites[i];
-	}
-	hs[o++] = 1;	/* compression: null */
-	hs[o++] = 0;
-	/* Extensions: supported_groups, ec_point_formats, signature_algorithms. */
-	static const uint8_t ext[] = {
-		0x00, 0x0a, 0x00, 0x08, 0x00, 0x06, 0x00, 0x1d, 0x00, 0x17, 0x00, 0x18,
-		0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,
-		0x00, 0x0d, 0x00, 0x0c, 0x00, 0x0a, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01,
-		0x05, 0x01, 0x02, 0x01,
-	};
-	hs[o++] = 0;
-	hs[o++] = sizeof(ext);
-	memcpy(hs + o, ext, sizeof(ext));
-	o += sizeof(ext);
-	size_t total = 5 + 4 + o;
-	if (total > cap)
-		return 0;
-	out[0] = 22;
-	out[1] = 3;
-	out[2] = 1;
-	out[3] = (uint8_t)((o + 4) >> 8);
-	out[4] = (uint8_t)(o + 4);
-	out[5] = 1;	/* client_hello */
-	out[6] = 0;
-	out[7] = (uint8_t)(o >> 8);
-	out[8] = (uint8_t)o;
-	memcpy(out + 9, hs, o);
-	return total;
-}
-
 #define ADB_CNXN 0x4e584e43u
 #define ADB_AUTH 0x48545541u
 

@@ -51,7 +51,5 @@ size_t mqtt_connect_build(uint8_t *out, size_t cap, const char *client_id,
 size_t adb_connect_build(uint8_t *out, size_t cap);
 /* Bytes of an empty CoAP-over-TCP CSM signalling message. */
 size_t coap_tcp_csm_build(uint8_t *out, size_t cap);
-/* Bytes of a minimal TLS ClientHello (TLS 1.2 record, common suites, SNI-less). */
-size_t tls_client_hello_build(uint8_t *out, size_t cap);
 
 #endif

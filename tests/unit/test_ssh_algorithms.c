@@ -11,17 +11,12 @@
  * accounts are needed; sshd still wants root (privilege separation).
  * Without root or the server binaries the tests print SKIP and pass.
  */
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -31,161 +26,56 @@
 #include "probes/ssh_judge.h"
 
 #define LAB_ADDR	"127.0.94.1"
-#define DROPBEAR	"/usr/sbin/dropbear"
-#define DROPBEARKEY	"/usr/bin/dropbearkey"
-#define SSHD		"/usr/sbin/sshd"
-#define SSH_KEYGEN	"/usr/bin/ssh-keygen"
-#define PRIVSEP_DIR	"/run/sshd"
-#define MAX_DAEMONS	3
 
 typedef struct lab {
-	char dir[64];
+	td_lab_t d;
 	int db, weak, strong;	/* ports; 0 when that server is not running */
-	pid_t pid[MAX_DAEMONS];
-	size_t n;
 } lab_t;
 
 static lab_t L;	/* the fixture: set up in the parent, read by the forked tests */
 
-/* Runs argv to completion, output to the lab log; its exit status. */
-static int
-run_cmd(char *const argv[])
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		char log[128];
-		snprintf(log, sizeof(log), "%s/commands.log", L.dir);
-		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) < 0)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int
-bound_socket(int *port)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	inet_pton(AF_INET, LAB_ADDR, &sa.sin_addr);
-	socklen_t len = sizeof(sa);
-	*port = 0;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
-		*port = ntohs(sa.sin_port);
-	return fd;
-}
-
-/* A port on LAB_ADDR that nothing listens on now. */
-static int
-free_port(void)
-{
-	int port, fd = bound_socket(&port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
-
-/* Starts a foreground server on `port`; the port once it accepts, else 0. */
-static int
-start_daemon(const char *name, char *const argv[], int port)
-{
-	if (L.n == MAX_DAEMONS || port == 0)
-		return 0;
-	pid_t pid = td_start(L.dir, name, argv, LAB_ADDR, port);
-	if (pid == 0)
-		return 0;
-	L.pid[L.n++] = pid;
-	return port;
-}
-
-static char *
-lab_path(const char *name)
-{
-	return xasprintf("%s/%s", L.dir, name);
-}
-
 static int
 start_dropbear(void)
 {
-	char *ed = lab_path("db_ed25519"), *rsa = lab_path("db_rsa");
-	char *k1[] = { DROPBEARKEY, "-t", "ed25519", "-f", ed, NULL };
-	char *k2[] = { DROPBEARKEY, "-t", "rsa", "-s", "1024", "-f", rsa, NULL };
-	int port = 0;
-	if (run_cmd(k1) == 0 && run_cmd(k2) == 0) {
-		port = free_port();
-		char listen[64];
-		snprintf(listen, sizeof(listen), LAB_ADDR ":%d", port);
-		char *argv[] = { DROPBEAR, "-F", "-E", "-p", listen, "-r", ed, "-r", rsa, NULL };
-		port = start_daemon("dropbear", argv, port);
-	} else {
-		printf("SKIP: dropbearkey failed (see %s/commands.log)\n", L.dir);
+	if (!td_dropbear_key(&L.d, "ed25519", "", "db_ed25519") ||
+	    !td_dropbear_key(&L.d, "rsa", "1024", "db_rsa")) {
+		printf("SKIP: dropbearkey failed (see %s/commands.log)\n", L.d.dir);
+		return 0;
 	}
+	char *ed = td_lab_path(&L.d, "db_ed25519"), *rsa = td_lab_path(&L.d, "db_rsa");
+	char *opts[] = { "-r", ed, "-r", rsa, NULL };
+	int port = td_dropbear(&L.d, "dropbear", opts);
 	free(ed);
 	free(rsa);
 	return port;
 }
 
-/* sshd with host keys `keys` (HostKey lines) and algorithm lines `algs`. */
+/* sshd with host keys `keys` (HostKey lines) and algorithm lines `algs`; no logins. */
 static int
 start_sshd(const char *name, const char *keys, const char *algs)
 {
-	int port = free_port();
-	char *conf = lab_path(name);
-	char *text = xasprintf("ListenAddress " LAB_ADDR ":%d\n%sPidFile %s/%s.pid\n"
-	    "UsePAM no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-	    "StrictModes no\nLogLevel ERROR\n%s", port, keys, L.dir, name, algs);
-	FILE *f = fopen(conf, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-	char *argv[] = { SSHD, "-D", "-e", "-f", conf, NULL };
-	port = f ? start_daemon(name, argv, port) : 0;
-	free(text);
+	char *conf = xasprintf("%sUsePAM no\nPasswordAuthentication no\n"
+	    "KbdInteractiveAuthentication no\n%s", keys, algs);
+	int port = td_sshd(&L.d, name, td_free_port(LAB_ADDR), conf);
 	free(conf);
 	return port;
-}
-
-static bool
-keygen(const char *type, const char *bits, const char *file)
-{
-	char *path = lab_path(file);
-	/* Ed25519 has one size: the "-b" pair is left out by ending argv early. */
-	char *argv[] = { SSH_KEYGEN, "-q", "-N", "", "-f", path, "-t", (char *)type,
-		bits[0] ? "-b" : NULL, (char *)bits, NULL };
-	bool ok = run_cmd(argv) == 0;
-	free(path);
-	return ok;
 }
 
 static void
 start_openssh(void)
 {
-	if (access(SSHD, X_OK) != 0 || access(SSH_KEYGEN, X_OK) != 0) {
-		printf("SKIP: %s not installed (Debian package openssh-server)\n", SSHD);
+	if (!td_sshd_usable("the OpenSSH servers"))
+		return;
+	if (!td_ssh_keygen(&L.d, "ed25519", "", "ed25519") ||
+	    !td_ssh_keygen(&L.d, "rsa", "1024", "rsa1024") ||
+	    !td_ssh_keygen(&L.d, "rsa", "3072", "rsa3072") ||
+	    !td_ssh_keygen(&L.d, "dsa", "1024", "dsa")) {
+		printf("SKIP: ssh-keygen failed (see %s/commands.log)\n", L.d.dir);
 		return;
 	}
-	/* sshd refuses to start without it; it stays, other runs may rely on it. */
-	if (access(PRIVSEP_DIR, F_OK) != 0 && mkdir(PRIVSEP_DIR, 0755) != 0) {
-		printf("SKIP: cannot create %s\n", PRIVSEP_DIR);
-		return;
-	}
-	if (!keygen("ed25519", "", "ed25519") || !keygen("rsa", "1024", "rsa1024") ||
-	    !keygen("rsa", "3072", "rsa3072") || !keygen("dsa", "1024", "dsa")) {
-		printf("SKIP: ssh-keygen failed (see %s/commands.log)\n", L.dir);
-		return;
-	}
+	const char *dir = L.d.dir;
 	char *keys = xasprintf("HostKey %s/ed25519\nHostKey %s/rsa1024\nHostKey %s/dsa\n",
-	    L.dir, L.dir, L.dir);
+	    dir, dir, dir);
 	/* Old firmware: every legacy name Debian 12's OpenSSH 9.2 still has. */
 	L.weak = start_sshd("sshd-weak", keys,
 	    "KexAlgorithms curve25519-sha256,diffie-hellman-group14-sha1,"
@@ -194,7 +84,7 @@ start_openssh(void)
 	    "Ciphers aes128-ctr,aes128-cbc,3des-cbc\n"
 	    "MACs hmac-sha2-256,hmac-md5,hmac-sha1-96\n");
 	free(keys);
-	keys = xasprintf("HostKey %s/ed25519\nHostKey %s/rsa3072\n", L.dir, L.dir);
+	keys = xasprintf("HostKey %s/ed25519\nHostKey %s/rsa3072\n", dir, dir);
 	L.strong = start_sshd("sshd-strong", keys, "");
 	free(keys);
 }
@@ -207,36 +97,20 @@ lab_up(void)
 		printf("SKIP: the SSH algorithm tests need root (sshd privilege separation)\n");
 		return;
 	}
-	snprintf(L.dir, sizeof(L.dir), "/tmp/iotcert-sshalg-XXXXXX");
-	if (mkdtemp(L.dir) == NULL) {
-		L.dir[0] = '\0';
+	if (!td_lab_open(&L.d, LAB_ADDR, "sshalg"))
 		return;
-	}
-	if (access(DROPBEAR, X_OK) == 0 && access(DROPBEARKEY, X_OK) == 0)
+	if (access(TD_DROPBEAR, X_OK) == 0 && access(TD_DROPBEARKEY, X_OK) == 0)
 		L.db = start_dropbear();
 	else
-		printf("SKIP: %s not installed (Debian package dropbear-bin)\n", DROPBEAR);
+		printf("SKIP: %s not installed (Debian package dropbear-bin)\n", TD_DROPBEAR);
 	start_openssh();
 }
 
 static void
 lab_down(void)
 {
-	for (size_t i = 0; i < L.n; i++) {
-		kill(L.pid[i], SIGTERM);
-		uint64_t until = mono_ms() + 2000;
-		while (waitpid(L.pid[i], NULL, WNOHANG) == 0 && mono_ms() < until)
-			usleep(20 * 1000);
-		if (waitpid(L.pid[i], NULL, WNOHANG) == 0) {
-			kill(L.pid[i], SIGKILL);
-			waitpid(L.pid[i], NULL, 0);
-		}
-	}
-	if (L.dir[0]) {
-		char *rm[] = { "/bin/rm", "-rf", L.dir, NULL };
-		L.n = 0;
-		run_cmd(rm);
-	}
+	td_lab_stop(&L.d);
+	td_lab_remove(&L.d);
 	memset(&L, 0, sizeof(L));
 }
 
@@ -513,7 +387,7 @@ fake_open(const char *say, size_t len, bool hang_up, const char *reply, size_t r
 	f->hang_up = hang_up;
 	f->reply = reply;
 	f->reply_len = reply_len;
-	f->fd = bound_socket(&f->port);
+	f->fd = td_bound_socket(LAB_ADDR, &f->port);
 	ck_assert_int_ge(f->fd, 0);
 	ck_assert_int_eq(listen(f->fd, 8), 0);
 	if (say)
@@ -625,7 +499,7 @@ END_TEST
 
 START_TEST(closed_port)
 {
-	shot_t s = shoot(free_port(), 1000);
+	shot_t s = shoot(td_free_port(LAB_ADDR), 1000);
 	ck_assert_int_eq(s.st, PROBE_INCONCLUSIVE);
 	ck_assert_str_eq(s.reason, "connect: connection refused");
 	evidence_free(s.ev);
