@@ -18,6 +18,7 @@ static const struct {
 	{ "run", cmd_run, "discover the device, run the test cases, write the report" },
 	{ "discover", cmd_discover, "find and identify every service the device exposes" },
 	{ "list", cmd_list, "list test cases with their mappings" },
+	{ "analyze", cmd_analyze, "run the passive analyzers over a capture file, write the report" },
 	{ "check", cmd_check, "validate test cases and profiles (file:line:col errors)" },
 };
 

@@ -23,6 +23,7 @@ int cmd_run(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 /*
  * The directory holding testcases/, profiles/ and reports/: $IOTCERT_DATA,
@@ -40,6 +41,8 @@ int load_case_paths(const strlist_t *paths, caseset_t *out);
 int parse_ports(const char *s, int **out, size_t *n, char *err, size_t errlen);
 /* Splits "a,b, c" into items appended to l. */
 void split_list(const char *s, strlist_t *l);
+/* mkdir -p: creates path and its missing parents (0755); 0 or -1 (errno). */
+int mkdir_p(const char *path);
 /* Prints "iotcert: " + message to stderr. */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -6,6 +6,7 @@
 #include "load/load.h"
 
 #include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,5 +142,24 @@ parse_ports(const char *s, int **out, size_t *n, char *err, size_t errlen)
 		}
 	}
 	free(seen);
+	return rc;
+}
+
+int
+mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+				free(p);
+				return -1;
+			}
+			*s = '/';
+		}
+	}
+	int rc = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	free(p);
 	return rc;
 }

@@ -4,6 +4,7 @@
  * print the summary.  SIGINT/SIGTERM cancel the run; what finished is kept.
  */
 #include "cmd/cmd.h"
+#include "passive/passive_glue.h"
 #include "cmd/run_evidence.h"
 #include "cmd/run_opts.h"
 #include "capture/capture.h"
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -86,25 +88,6 @@ stop_signals(run_ctx_t *c)
 		pthread_kill(c->sigthread, SIGUSR1);
 		pthread_join(c->sigthread, NULL);
 	}
-}
-
-static int
-mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-				free(p);
-				return -1;
-			}
-			*s = '/';
-		}
-	}
-	int rc = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return rc;
 }
 
 static void
@@ -201,6 +184,52 @@ open_capture(run_ctx_t *c)
 	}
 }
 
+/* --observe: the device left alone, the capture still on, cancel honoured. */
+static void
+observe(run_ctx_t *c)
+{
+	if (c->opts.observe_s == 0 || c->cap == NULL || c->cancel)
+		return;
+	uint64_t end = mono_ms() + (uint64_t)c->opts.observe_s * 1000;
+	for (uint64_t now = mono_ms(); now < end && !c->cancel; now = mono_ms()) {
+		progress_update(&c->progress, "observing the device: %llu s left",
+		    (unsigned long long)((end - now + 999) / 1000));
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	progress_clear(&c->progress);
+}
+
+/*
+ * The cases over the capture, once it has stopped: the passive analyzers
+ * read the whole run's pcap (the probes' own traffic and anything else the
+ * device sent meanwhile).
+ */
+static void
+run_capture_cases(run_ctx_t *c, runner_opts_t *ro, const char *pcap_rel)
+{
+	char *note = passive_note(c->run), err[512];
+	pv_run_t *pv = NULL;
+	if (pcap_rel && !c->cancel) {
+		char *path = xasprintf("%s/%s", c->opts.out, pcap_rel);
+		pv = passive_analyze(path, c->target, NULL, c->run, c->discovery, false, &c->cancel,
+		    err, sizeof(err));
+		if (pv == NULL) {
+			warnx_("the capture could not be analysed: %s", err);
+			free(note);
+			note = xasprintf("the capture could not be analysed: %s", err);
+		}
+		free(path);
+	}
+	ro->passive = pv;
+	ro->passive_note = note;
+	runner_run_capture(c->run, ro);
+	ro->passive = NULL;
+	ro->passive_note = NULL;
+	pv_run_free(pv);
+	free(note);
+}
+
 static int
 execute(run_ctx_t *c)
 {
@@ -279,6 +308,7 @@ execute(run_ctx_t *c)
 		run_add_file(r, r->results[i].tc->file, r->results[i].tc->sha256, "testcase");
 	if (c->cancel)
 		r->interrupted = xstrdup("interrupted by a signal; unfinished cases are NOT_RUN");
+	observe(c);
 
 	if (c->cap) {
 		capture_stats_t st;
@@ -293,8 +323,17 @@ execute(run_ctx_t *c)
 			warnx_("the capture dropped %llu packets: evidence is incomplete",
 			    (unsigned long long)(st.ps_drop + st.ps_ifdrop));
 	}
+	run_capture_cases(c, &ro, pcap_rel);
 	r->end_ms = wall_ms();
 	evidence_collect(r, c->opts.out, pcap_rel, c->discovery);
+	for (size_t i = 0; pcap_rel && i < r->n_evrefs; i++)
+		if (strcmp(r->evrefs[i].file, pcap_rel) == 0)
+			passive_link_results(r, pcap_rel, r->evrefs[i].sha256, r->evrefs[i].packets);
+	if (r->capture.enabled) {
+		char *note = passive_note(r);	/* drops */
+		passive_note_results(r, note);
+		free(note);
+	}
 	run_rollup(r);
 
 	if (report_write_all(r, c->opts.out, err, sizeof(err)) < 0) {

@@ -75,6 +75,9 @@ usage(FILE *out)
 	    "  -j, --jobs N            test case instances run in parallel (default 4)\n"
 	    "      --timeout MS        default deadline per test case (default 60000)\n"
 	    "      --connect-timeout MS  per connection attempt in discovery (default 1500)\n"
+	    "      --observe SECONDS   after the cases, leave the device alone and keep\n"
+	    "                          capturing this long: the cases over the capture\n"
+	    "                          then see what it does by itself (default 0)\n"
 	    "  -u, --user USER         user to drop to after opening the capture (default:\n"
 	    "                          the sudo invoker)\n"
 	    "  -q, --quiet             no progress and no summary table\n"
@@ -102,7 +105,7 @@ int
 run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 {
 	void (*help)(FILE *) = discover_only ? usage_discover : usage;
-	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR, OPT_NOID };
+	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR, OPT_NOID, OPT_OBSERVE };
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "dut", required_argument, NULL, 'd' },
@@ -123,6 +126,7 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-color", no_argument, NULL, OPT_NOCOLOR },
 		{ "no-identify", no_argument, NULL, OPT_NOID },
+		{ "observe", required_argument, NULL, OPT_OBSERVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -152,6 +156,7 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		case 'q': o->quiet = true; break;
 		case OPT_NOCOLOR: o->color = false; break;
 		case OPT_NOID: o->no_identify = true; break;
+		case OPT_OBSERVE: if (parse_uint(optarg, "--observe", &o->observe_s) < 0) return -1; break;
 		case 'h': help(stdout); return 1;
 		default: help(stderr); return -1;
 		}

@@ -30,6 +30,7 @@ typedef struct run_opts {
 	unsigned jobs;
 	unsigned timeout_ms;
 	unsigned connect_ms;
+	unsigned observe_s;	/* --observe: capture on this long after the cases */
 } run_opts_t;
 
 /* 0 ok, 1 --help printed, -1 usage error printed. */

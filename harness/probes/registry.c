@@ -16,6 +16,11 @@ extern const probe_kind_t probe_tls_posture;
 extern const probe_kind_t probe_password_quality;
 extern const probe_kind_t probe_ssh_algorithms;
 extern const probe_kind_t probe_dtls_posture;
+extern const probe_kind_t probe_capture_cleartext;
+extern const probe_kind_t probe_capture_credentials;
+extern const probe_kind_t probe_capture_tls_client;
+extern const probe_kind_t probe_capture_endpoints;
+extern const probe_kind_t probe_capture_personal;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
@@ -28,6 +33,11 @@ static const probe_kind_t *const kinds[] = {
 	&probe_password_quality,
 	&probe_ssh_algorithms,
 	&probe_dtls_posture,
+	&probe_capture_cleartext,
+	&probe_capture_credentials,
+	&probe_capture_tls_client,
+	&probe_capture_endpoints,
+	&probe_capture_personal,
 };
 
 const probe_kind_t *

@@ -53,6 +53,12 @@ usage(FILE *out)
 	    "  --lockout N:SECONDS      after N failed logins in a row (web and MQTT),\n"
 	    "                           refuse every login for SECONDS: the web UI says\n"
 	    "                           429, the broker refuses silently (default: off)\n"
+	    "  --cloud ADDR:PORT        phone home: simulate a cloud service listening on\n"
+	    "                           ADDR:PORT and post telemetry to it from --addr\n"
+	    "                           every --cloud-interval (weak: cleartext HTTP with\n"
+	    "                           Basic credentials, the owner's e-mail and location;\n"
+	    "                           hardened: the same over TLS 1.2+)\n"
+	    "  --cloud-interval SECONDS between posts (default 2)\n"
 	    "  --ready-file FILE        also write the ready line to FILE (atomically)\n"
 	    "  -q, --quiet              no per-connection log on stderr\n"
 	    "  -h, --help               show this help and exit\n"
@@ -170,7 +176,8 @@ set_string(char **dst, const char *v, const char *opt)
 
 enum {
 	OPT_MODE = 256, OPT_ADDR, OPT_PORT, OPT_MISBEHAVE, OPT_READY, OPT_ADMIN_PW,
-	OPT_MQTT_USER, OPT_MQTT_PW, OPT_IDLE, OPT_LOCKOUT
+	OPT_MQTT_USER, OPT_MQTT_PW, OPT_IDLE, OPT_LOCKOUT,
+	OPT_CLOUD, OPT_CLOUD_INT
 };
 
 /* Returns -1 to go on, or an exit status (help, version, usage error). */
@@ -188,6 +195,8 @@ parse_args(refdev_cfg_t *cfg, int argc, char **argv)
 		{ "mqtt-password", required_argument, NULL, OPT_MQTT_PW },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "lockout", required_argument, NULL, OPT_LOCKOUT },
+		{ "cloud", required_argument, NULL, OPT_CLOUD },
+		{ "cloud-interval", required_argument, NULL, OPT_CLOUD_INT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -250,6 +259,26 @@ parse_args(refdev_cfg_t *cfg, int argc, char **argv)
 			}
 			break;
 		}
+		case OPT_CLOUD: {
+			struct sockaddr_storage ss;
+			socklen_t sl;
+			if (cloud_parse(optarg, &ss, &sl) < 0)
+				rc = usage_error("--cloud wants ADDR:PORT with a numeric address "
+				    "([ADDR]:PORT for IPv6), not '%s'", optarg);
+			else
+				rc = set_string(&cfg->cloud, optarg, "--cloud");
+			break;
+		}
+		case OPT_CLOUD_INT: {
+			char *end;
+			long s = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || s < 1 || s > 3600)
+				rc = usage_error("--cloud-interval wants 1 to 3600 seconds, not '%s'",
+				    optarg);
+			else
+				cfg->cloud_interval_ms = (int)s * 1000;
+			break;
+		}
 		case 'q':
 			cfg->quiet = true;
 			break;
@@ -280,6 +309,7 @@ cfg_free(refdev_cfg_t *cfg)
 	free(cfg->admin_password);
 	free(cfg->mqtt_user);
 	free(cfg->mqtt_password);
+	free(cfg->cloud);
 }
 
 /* Fills in the defaults that depend on the mode; -1 if no service is left. */
@@ -380,6 +410,8 @@ refdev_init(refdev_t *rd)
 	for (int s = 0; s < SVC_COUNT; s++)
 		rd->cfg.port[s] = PORT_UNSET;
 	rd->cfg.idle_ms = REFDEV_IDLE_MS_DEFAULT;
+	rd->cfg.cloud_interval_ms = 2000;
+	rd->cloud_fd = -1;
 	pthread_mutex_init(&rd->lock, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -431,13 +463,20 @@ main(int argc, char **argv)
 		goto out;
 	}
 	/* Bound first so a busy port is reported at once; the backlog holds clients. */
-	if (tls_needed(&rd.cfg)) {
+	if (tls_needed(&rd.cfg) || (rd.cfg.cloud && rd.cfg.mode == MODE_HARDENED)) {
 		char err[512];
 		rd.tls = tls_ctx_new(rd.cfg.mode, rd.cfg.quiet, err, sizeof(err));
 		if (rd.tls == NULL) {
 			fprintf(stderr, REFDEV_PROG ": %s\n", err);
 			goto out;
 		}
+	}
+	if (cloud_start(&rd) < 0) {
+		if (write(rd.stop_wr, "x", 1) < 0) {
+			/* cannot happen with an empty pipe */
+		}
+		cloud_stop(&rd);
+		goto out;
 	}
 	if (rd.cfg.mode == MODE_HARDENED && rd.cfg.admin_password_generated)
 		fprintf(stderr, "admin password: %s\n", rd.cfg.admin_password);
@@ -456,6 +495,7 @@ main(int argc, char **argv)
 	if (write(rd.stop_wr, "x", 1) < 0) {
 		/* Cannot happen with an empty pipe; threads still end on their deadlines. */
 	}
+	cloud_stop(&rd);
 	if (!refdev_wait_drained(&rd, SHUTDOWN_GRACE_MS)) {
 		/* A thread is still inside a call; exit without freeing what it uses. */
 		fflush(NULL);

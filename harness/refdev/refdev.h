@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 
 #include <openssl/ssl.h>
 
@@ -74,6 +75,8 @@ typedef struct refdev_cfg {
 	int idle_ms;
 	int lockout_attempts;          /* web login lockout: failures, 0 = off */
 	int lockout_ms;                /* ... and how long it lasts */
+	char *cloud;                   /* --cloud ADDR:PORT, or NULL */
+	int cloud_interval_ms;         /* between telemetry posts */
 } refdev_cfg_t;
 
 typedef struct listener {
@@ -100,7 +103,19 @@ typedef struct refdev {
 	 * device, as on the cheap devices that have one at all. */
 	int auth_failures;
 	uint64_t locked_until_ms;
+	/* cloud.c: the simulated cloud and the device's posts to it. */
+	int cloud_fd;
+	struct sockaddr_storage cloud_addr;
+	socklen_t cloud_len;
+	pthread_t cloud_sink, cloud_tele;
+	int cloud_threads;             /* started, to join */
 } refdev_t;
+
+/* cloud.c: --cloud.  start: 0, or prints why and returns -1; stop joins
+ * the threads once stop_rd is readable. */
+int cloud_parse(const char *spec, struct sockaddr_storage *ss, socklen_t *len);
+int cloud_start(refdev_t *rd);
+void cloud_stop(refdev_t *rd);
 
 /* lockout.c: the web login lockout; ms left of it, 0 when not locked. */
 uint64_t refdev_lockout_left(refdev_t *rd);
