@@ -234,11 +234,14 @@ analyze(an_opts_t *o, int argc, char **argv)
 	runner_run(r, &ro);
 	runner_run_capture(r, &ro);
 	r->end_ms = wall_ms();
+	/* Evidence is named relative to the report, wherever the file lies. */
+	char *rel = path_from_dir(o->out, o->file);
 	for (size_t i = 0; i < r->n_results; i++) {
 		run_add_file(r, r->results[i].tc->file, r->results[i].tc->sha256, "testcase");
-		evrefs_add(&r->results[i].evrefs, &r->results[i].n_evrefs, o->file, sha,
-		    "pcap")->packets = pv_run_stats(pv)->frames;
+		evrefs_add(&r->results[i].evrefs, &r->results[i].n_evrefs, rel ? rel : o->file,
+		    sha, "pcap")->packets = pv_run_stats(pv)->frames;
 	}
+	free(rel);
 	run_rollup(r);
 	if (report_write_all(r, o->out, err, sizeof(err)) < 0) {
 		warnx_("cannot write the report: %s", err);

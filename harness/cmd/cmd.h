@@ -43,6 +43,9 @@ int parse_ports(const char *s, int **out, size_t *n, char *err, size_t errlen);
 void split_list(const char *s, strlist_t *l);
 /* mkdir -p: creates path and its missing parents (0755); 0 or -1 (errno). */
 int mkdir_p(const char *path);
+/* `file` as a path relative to `dir` (both must exist): "../caps/x.pcap".
+ * Caller frees; NULL when either cannot be resolved. */
+char *path_from_dir(const char *dir, const char *file);
 /* Prints "iotcert: " + message to stderr. */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -163,3 +163,39 @@ mkdir_p(const char *path)
 	free(p);
 	return rc;
 }
+
+/* The '/'-separated components of an absolute path, into l. */
+static void
+components(char *path, strlist_t *l)
+{
+	char *save = NULL;
+	for (char *t = strtok_r(path, "/", &save); t; t = strtok_r(NULL, "/", &save))
+		strlist_push(l, t);
+}
+
+char *
+path_from_dir(const char *dir, const char *file)
+{
+	char *d = realpath(dir, NULL), *f = realpath(file, NULL);
+	char *out = NULL;
+	if (d && f) {
+		strlist_t dc = { 0 }, fc = { 0 };
+		components(d, &dc);
+		components(f, &fc);
+		size_t c = 0;
+		while (c < dc.n && c + 1 < fc.n && strcmp(dc.v[c], fc.v[c]) == 0)
+			c++;
+		strlist_t parts = { 0 };
+		for (size_t i = c; i < dc.n; i++)
+			strlist_push(&parts, "..");
+		for (size_t i = c; i < fc.n; i++)
+			strlist_push(&parts, fc.v[i]);
+		out = strlist_join(&parts, "/");
+		strlist_free(&parts);
+		strlist_free(&dc);
+		strlist_free(&fc);
+	}
+	free(d);
+	free(f);
+	return out;
+}

@@ -28,6 +28,7 @@
 
 #include "core/util.h"
 #include "passive/cred_parse.h"
+#include "passive/pd_util.h"
 
 #define CT_MAX_FINDINGS 1000	/* distinct endpoints reported; the rest counted */
 #define CT_SAMPLE 512		/* bytes per direction judged for "unknown-text" */
@@ -177,12 +178,8 @@ record(ct_run_t *r, const pv_flow_t *f, const char *proto, bool infra, bool serv
 		r->unreported++;
 		return;
 	}
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->v = xrealloc(r->v, r->cap, sizeof(*r->v));
-	}
+	r->v = pd_append(r->v, r->n, &r->cap, sizeof(*r->v), 16);
 	ct_ent_t *e = &r->v[r->n++];
-	memset(e, 0, sizeof(*e));
 	snprintf(e->proto, sizeof(e->proto), "%s", proto);
 	snprintf(e->host, sizeof(e->host), "%s", host);
 	e->infra = infra;

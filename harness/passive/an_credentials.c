@@ -26,6 +26,7 @@
 
 #include "core/util.h"
 #include "passive/cred_parse.h"
+#include "passive/pd_util.h"
 #include "proto/telnet.h"
 
 #define CR_MAX_FINDINGS 1000
@@ -148,12 +149,8 @@ emit(cr_run_t *r, const pv_flow_t *f, const char *proto, const char *method,
 		r->unreported++;
 		return;
 	}
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->v = xrealloc(r->v, r->cap, sizeof(*r->v));
-	}
+	r->v = pd_append(r->v, r->n, &r->cap, sizeof(*r->v), 16);
 	cr_ent_t *e = &r->v[r->n++];
-	memset(e, 0, sizeof(*e));
 	snprintf(e->proto, sizeof(e->proto), "%s", proto);
 	snprintf(e->method, sizeof(e->method), "%s", method);
 	snprintf(e->user, sizeof(e->user), "%s", user);

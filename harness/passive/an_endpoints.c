@@ -159,12 +159,8 @@ addr_find(rstate_t *rs, int family, const uint8_t *addr, bool create)
 		return &rs->ad[i];
 	if (!create || rs->n_ad == MAX_ADDRS)
 		return NULL;
-	if (rs->n_ad == rs->cap_ad) {
-		rs->cap_ad = rs->cap_ad ? 2 * rs->cap_ad : 64;
-		rs->ad = xrealloc(rs->ad, rs->cap_ad, sizeof(*rs->ad));
-	}
+	rs->ad = pd_append(rs->ad, rs->n_ad, &rs->cap_ad, sizeof(*rs->ad), 64);
 	addr_ent_t *a = &rs->ad[rs->n_ad];
-	memset(a, 0, sizeof(*a));
 	a->family = family;
 	memcpy(a->addr, addr, pd_addr_len(family));
 	pd_index_put(&rs->ad_ix, slot, rs->n_ad++);
@@ -197,10 +193,7 @@ qname_add(rstate_t *rs, const char *name)
 	size_t slot;
 	if (pd_index_find(&rs->qn_ix, pd_hash(PD_HASH_INIT, low, l), qn_eq, &k, &slot) >= 0)
 		return;
-	if (rs->n_qn == rs->cap_qn) {
-		rs->cap_qn = rs->cap_qn ? 2 * rs->cap_qn : 64;
-		rs->qn = xrealloc(rs->qn, rs->cap_qn, sizeof(*rs->qn));
-	}
+	rs->qn = pd_append(rs->qn, rs->n_qn, &rs->cap_qn, sizeof(*rs->qn), 64);
 	rs->qn[rs->n_qn] = xstrdup(low);
 	pd_index_put(&rs->qn_ix, slot, rs->n_qn++);
 }
@@ -416,12 +409,8 @@ flow_end(const pv_ctx_t *cx, void *rsp, pv_flow_t *f, void *fsp)
 			rs->dropped++;
 			return;
 		}
-		if (rs->n_ep == rs->cap_ep) {
-			rs->cap_ep = rs->cap_ep ? 2 * rs->cap_ep : 64;
-			rs->ep = xrealloc(rs->ep, rs->cap_ep, sizeof(*rs->ep));
-		}
+		rs->ep = pd_append(rs->ep, rs->n_ep, &rs->cap_ep, sizeof(*rs->ep), 64);
 		ep_t *e = &rs->ep[rs->n_ep];
-		memset(e, 0, sizeof(*e));
 		e->family = f->family;
 		memcpy(e->addr, k.addr, pd_addr_len(f->family));
 		e->port = f->sport;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WIN		1024	/* scan window per direction */
+#define WIN		3072	/* scan window per direction: larger, fewer rescans of the tail */
 #define TAIL		384	/* kept between windows: > PD_MATCH_MAX and look-ahead */
 #define NMARKS		8	/* delivery frames remembered per window */
 #define MAX_HITS	256	/* findings; further matches only counted */

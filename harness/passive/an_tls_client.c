@@ -173,12 +173,8 @@ entry(rstate_t *rs, const pv_flow_t *f, const char *sni, uint32_t *idx)
 			rs->dropped++;
 			return NULL;
 		}
-		if (rs->n == rs->cap) {
-			rs->cap = rs->cap ? 2 * rs->cap : 16;
-			rs->e = xrealloc(rs->e, rs->cap, sizeof(*rs->e));
-		}
+		rs->e = pd_append(rs->e, rs->n, &rs->cap, sizeof(*rs->e), 16);
 		ent_t *e = &rs->e[rs->n];
-		memset(e, 0, sizeof(*e));
 		e->family = f->family;
 		memcpy(e->addr, f->srv, pd_addr_len(f->family));
 		e->port = f->sport;

@@ -16,7 +16,7 @@
 #include "core/probe.h"
 
 #define PV_MAX_ANALYZERS 16
-#define PV_STATE_MAX 4096	/* per-flow state of one analyzer, bytes */
+#define PV_STATE_MAX 8192	/* per-flow state of one analyzer, bytes */
 
 typedef enum pv_dir { PV_C2S = 0, PV_S2C = 1 } pv_dir_t;
 

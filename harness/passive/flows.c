@@ -236,8 +236,9 @@ sink_gap(void *ctx, uint32_t n)
 static const pv_stream_io_t *
 sink(sink_t *k, pv_table_t *t, entry_t *e, pv_dir_t dir)
 {
-	*k = (sink_t){ { k, t->cfg.stream_window, sink_deliver, sink_reserve, sink_release, sink_gap },
-		t, e, dir };
+	*k = (sink_t){ .t = t, .e = e, .dir = dir };
+	k->io = (pv_stream_io_t){ k, t->cfg.stream_window, sink_deliver, sink_reserve,
+		sink_release, sink_gap };
 	return &k->io;
 }
 

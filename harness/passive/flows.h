@@ -1,11 +1,11 @@
 /*
  * The flow table of the passive analysis (internal to passive/: run.c feeds
  * it decoded frames).  It finds each frame's flow, decides client, server
- * and DUT side, reassembles TCP per direction, classifies the application
- * protocol, and calls the analyzers' data/flow_end.  Every byte it allocates
- * is accounted: flows (least recently used first, approximately) are ended
- * and evicted to keep the total, with the decoder's bytes declared via
- * pv_table_set_extern, within max_memory.
+ * and DUT side, reassembles TCP per direction (stream.c), classifies the
+ * application protocol, and calls the analyzers' data/flow_end.  Every
+ * byte it allocates is accounted: flows (least recently used first,
+ * approximately) are ended and evicted to keep the total, with the
+ * decoder's bytes declared via pv_table_set_extern, within max_memory.
  */
 #ifndef IOTCERT_PV_FLOWS_H
 #define IOTCERT_PV_FLOWS_H

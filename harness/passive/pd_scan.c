@@ -30,6 +30,10 @@
  */
 #include "passive/pd_scan.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,17 +232,28 @@ coords_value(const uint8_t *p, const num_t *lat, const num_t *lon, size_t s, siz
 	snprintf(m->masked, sizeof(m->masked), "%.1f,%.1f", lat->v, lon->v);
 }
 
+/* A ',' at p[*j], one space allowed on either side: *j past it. */
+static bool
+comma(const uint8_t *p, size_t n, size_t *j)
+{
+	size_t k = *j;
+	if (k < n && p[k] == ' ')
+		k++;
+	if (k >= n || p[k] != ',')
+		return false;
+	k++;
+	if (k < n && p[k] == ' ')
+		k++;
+	*j = k;
+	return true;
+}
+
 /* A ',' (spaces around allowed) then a number: the pair is one of a list. */
 static bool
 list_after(const uint8_t *p, size_t n, size_t j)
 {
-	if (j < n && p[j] == ' ')
-		j++;
-	if (j >= n || p[j] != ',')
+	if (!comma(p, n, &j))
 		return false;
-	j++;
-	if (j < n && p[j] == ' ')
-		j++;
 	return j < n && (is_digit(p[j]) || (p[j] == '-' && j + 1 < n && is_digit(p[j + 1])));
 }
 
@@ -265,14 +280,7 @@ bare_pair(const uint8_t *p, size_t n, size_t i, int prev, bool final, pd_match_t
 	if (!number(p, n, i, 4, final, &a))
 		return false;
 	size_t j = a.end;
-	if (j < n && p[j] == ' ')
-		j++;
-	if (j >= n || p[j] != ',')
-		return false;
-	j++;
-	if (j < n && p[j] == ' ')
-		j++;
-	if (!number(p, n, j, 4, final, &o))
+	if (!comma(p, n, &j) || !number(p, n, j, 4, final, &o))
 		return false;
 	/* Room to see what follows, unless the stream ends here. */
 	if (!final && o.end + 4 > n)
@@ -413,6 +421,62 @@ phone(const uint8_t *p, size_t n, size_t i, int prev, bool final, pd_match_t *m)
 	return true;
 }
 
+/* What may start a match, by byte: most payload bytes start nothing and are
+ * passed over in the tight loop below (this scan is the analysis's hot spot). */
+enum { T_NONE, T_AT, T_PLUS, T_DASH, T_DIGIT, T_L };
+static const uint8_t starts[256] = {
+	['@'] = T_AT, ['+'] = T_PLUS, ['-'] = T_DASH,
+	['0'] = T_DIGIT, ['1'] = T_DIGIT, ['2'] = T_DIGIT, ['3'] = T_DIGIT, ['4'] = T_DIGIT,
+	['5'] = T_DIGIT, ['6'] = T_DIGIT, ['7'] = T_DIGIT, ['8'] = T_DIGIT, ['9'] = T_DIGIT,
+	['l'] = T_L, ['L'] = T_L,
+};
+
+/*
+ * The first byte at or after i that may start a match: a start byte (table
+ * above) followed by what that pattern needs next (a digit or '.' after a
+ * digit, a digit after '+' or '-', a letter or digit after '@', a, o or n
+ * after l).  pd_scan checks the same again; this only passes over what
+ * cannot match.  With SSE2, 16 bytes at a time: binary payload (firmware,
+ * media) is most of a capture's bytes, and its stray start bytes are
+ * rarely followed by the right byte, so whole blocks go without a branch.
+ */
+static size_t
+skip_plain(const uint8_t *p, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+	const __m128i at = _mm_set1_epi8('@'), plus = _mm_set1_epi8('+');
+	const __m128i dash = _mm_set1_epi8('-'), dot = _mm_set1_epi8('.');
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	const __m128i lower = _mm_set1_epi8(0x20), l = _mm_set1_epi8('l');
+	const __m128i a = _mm_set1_epi8('a'), z25 = _mm_set1_epi8(25);
+	const __m128i o = _mm_set1_epi8('o'), en = _mm_set1_epi8('n');
+	for (; i + 17 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+		__m128i vd = _mm_sub_epi8(v, zero), wd = _mm_sub_epi8(w, zero);
+		__m128i v_digit = _mm_cmpeq_epi8(_mm_min_epu8(vd, nine), vd);
+		__m128i w_digit = _mm_cmpeq_epi8(_mm_min_epu8(wd, nine), wd);
+		__m128i wl = _mm_or_si128(w, lower), wa = _mm_sub_epi8(wl, a);
+		__m128i w_alnum = _mm_or_si128(w_digit, _mm_cmpeq_epi8(_mm_min_epu8(wa, z25), wa));
+		__m128i w_aon = _mm_or_si128(_mm_cmpeq_epi8(wl, a),
+		    _mm_or_si128(_mm_cmpeq_epi8(wl, o), _mm_cmpeq_epi8(wl, en)));
+		__m128i hit = _mm_and_si128(v_digit, _mm_or_si128(w_digit, _mm_cmpeq_epi8(w, dot)));
+		hit = _mm_or_si128(hit, _mm_and_si128(w_digit,
+		    _mm_or_si128(_mm_cmpeq_epi8(v, plus), _mm_cmpeq_epi8(v, dash))));
+		hit = _mm_or_si128(hit, _mm_and_si128(w_alnum, _mm_cmpeq_epi8(v, at)));
+		hit = _mm_or_si128(hit, _mm_and_si128(w_aon,
+		    _mm_cmpeq_epi8(_mm_or_si128(v, lower), l)));
+		int mask = _mm_movemask_epi8(hit);
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; i < n; i++)
+		if (starts[p[i]] != T_NONE)
+			break;
+	return i;
+}
+
 size_t
 pd_scan(const uint8_t *p, size_t n, size_t from, size_t limit, int prev, bool final,
     pd_match_fn fn, void *ctx)
@@ -420,16 +484,37 @@ pd_scan(const uint8_t *p, size_t n, size_t from, size_t limit, int prev, bool fi
 	size_t found = 0;
 	pd_match_t m;
 	for (size_t i = from; i < n;) {
+		i = skip_plain(p, n, i);
+		if (i >= n)
+			break;
 		uint8_t c = p[i];
 		bool hit = false;
-		if (c == '@')
-			hit = email(p, n, i, prev, final, &m);
-		else if (c == '+')
-			hit = phone(p, n, i, prev, final, &m);
-		else if (is_digit(c) || (c == '-' && i + 1 < n && is_digit(p[i + 1])))
-			hit = bare_pair(p, n, i, prev, final, &m);
-		else if (c == 'l' || c == 'L')
+		switch (starts[c]) {
+		/* Each case first checks the byte after, which random or binary
+		 * payload fails almost always, before the full pattern. */
+		case T_AT:
+			hit = i + 1 < n && is_alnum(p[i + 1]) && email(p, n, i, prev, final, &m);
+			break;
+		case T_PLUS:
+			hit = i + 1 < n && is_digit(p[i + 1]) && phone(p, n, i, prev, final, &m);
+			break;
+		case T_DASH:
+			hit = i + 1 < n && is_digit(p[i + 1]) && bare_pair(p, n, i, prev, final, &m);
+			break;
+		case T_DIGIT:
+			/* Inside a number no pair starts (bare_pair wants a boundary before
+			 * it): only the first digit of a run is worth a look. */
+			if (i + 1 < n && (is_digit(p[i + 1]) || p[i + 1] == '.') &&
+			    !is_alnum(before(p, i, prev)) && before(p, i, prev) != '.')
+				hit = bare_pair(p, n, i, prev, final, &m);
+			break;
+		default:	/* lat, latitude, lon, long, longitude, lng */
+			if (i + 1 < n && (p[i + 1] | 0x20) != 'a' && (p[i + 1] | 0x20) != 'o' &&
+			    (p[i + 1] | 0x20) != 'n')
+				break;
 			hit = key_pair(p, n, i, prev, final, &m);
+			break;
+		}
 		if (!hit) {
 			i++;
 			continue;

@@ -115,6 +115,17 @@ pd_index_put(pd_index_t *ix, size_t slot, size_t i)
 	ix->slot[slot] = (uint32_t)(i + 1);
 }
 
+void *
+pd_append(void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n == *cap) {
+		*cap = *cap ? 2 * *cap : first;
+		v = xrealloc(v, *cap, size);
+	}
+	memset((char *)v + n * size, 0, size);
+	return v;
+}
+
 void
 pd_lower(char *out, size_t cap, const char *s)
 {

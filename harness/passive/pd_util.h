@@ -1,9 +1,8 @@
 /*
- * Small helpers shared by the passive analyzers "tls-client", "endpoints"
- * and "personal-data": address text and scope, and an open-addressing
- * index over an analyzer's own array of run-wide entries (capped tables,
- * so a capture with many peers costs bounded memory and constant time per
- * lookup).
+ * Small helpers shared by the passive analyzers: address text and scope,
+ * growing an analyzer's own array of run-wide entries, and an
+ * open-addressing index over such an array (capped tables, so a capture
+ * with many peers costs bounded memory and constant time per lookup).
  */
 #ifndef IOTCERT_PD_UTIL_H
 #define IOTCERT_PD_UTIL_H
@@ -55,6 +54,13 @@ void pd_index_free(pd_index_t *ix);
 long pd_index_find(const pd_index_t *ix, uint64_t h, bool (*eq)(const void *ctx, size_t i),
     const void *ctx, size_t *slot);
 void pd_index_put(pd_index_t *ix, size_t slot, size_t i);
+
+/*
+ * Room for entry n of a caller's growable array v of `size`-byte entries,
+ * its capacity in *cap (doubled when full, `first` at the start): the
+ * array, perhaps moved, with entry n zeroed.
+ */
+void *pd_append(void *v, size_t n, size_t *cap, size_t size, size_t first);
 
 /* ASCII lower-case copy, truncated to fit. */
 void pd_lower(char *out, size_t cap, const char *s);

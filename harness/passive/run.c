@@ -8,6 +8,7 @@
 
 #include <netinet/in.h>
 #include <pcap/pcap.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "passive/frag.h"
 
 #define DEF_MEMORY ((size_t)256 << 20)
+#define READ_BUF (1u << 20)	/* bytes of the capture read at once */
 
 struct pv_run {
 	pv_opts_t o;		/* dut_family/dut_addr point into ours below */
@@ -213,10 +215,20 @@ pv_run_file(pv_run_t *r, const char *path, char *err, size_t errlen)
 	clear_evidence(r);
 	memset(&r->st, 0, sizeof(r->st));
 	char eb[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO,
+	/* Our own stream with a large buffer: a capture is read front to back,
+	 * and libpcap's default stdio buffer means a system call every few KiB.
+	 * (Mapping the file instead is no faster, and its pages would count in
+	 * the memory the analysis is meant to bound by its caps.) */
+	FILE *fp = fopen(path, "rb");
+	if (fp == NULL)
+		return fail(err, errlen, "cannot read %s: %s", path, strerror(errno));
+	setvbuf(fp, NULL, _IOFBF, READ_BUF);
+	pcap_t *pc = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO,
 	    eb);
-	if (pc == NULL)
+	if (pc == NULL) {
+		fclose(fp);	/* pcap takes the stream only on success */
 		return fail(err, errlen, "cannot read %s: %s", path, eb);
+	}
 	int dlt = pcap_datalink(pc);
 	r->st.linktype = dlt;
 	pv_frag_limits_t lim = frag_limits(r->o.max_memory);

@@ -46,8 +46,10 @@ assert_eq "no TLS client, no personal data: PASS" "PASS PASS" "$(verdict "$R" $T
 assert_eq "the capture is an input of the report, hashed" \
 	"$(sha256sum "$D/http-basic.pcap" | cut -d' ' -f1)" \
 	"$(xq "$R" "//*[local-name()='file'][@role='capture']/@sha256")"
-assert_eq "each case points at the capture its frames count in" "$D/http-basic.pcap" \
-	"$(xq "$R" "//*[local-name()='testcase'][@id='$CR']/*[local-name()='evidence']/@file")"
+ev=$(xq "$R" "//*[local-name()='testcase'][@id='$CR']/*[local-name()='evidence']/@file")
+case "$ev" in /*) bad "evidence path is absolute: $ev" ;; *) ok "evidence path is relative to the report" ;; esac
+assert_eq "each case points at the capture its frames count in" "$(realpath "$D/http-basic.pcap")" \
+	"$(realpath "$T/http/$ev" 2>/dev/null)"
 assert_eq "roll-up: 5.5-7 FAILs" FAIL \
 	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@edition='3.1.3'][@ref='5.5-7']/@verdict")"
 

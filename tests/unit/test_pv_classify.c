@@ -20,22 +20,14 @@
 
 #include "passive/analyzer.h"
 #include "passive/cred_parse.h"
+#include "pv_feed.h"
 
 /* ---- helpers ---- */
 
 static pv_flow_t
 flow(uint8_t proto, const char *cli, uint16_t cport, const char *srv, uint16_t sport)
 {
-	pv_flow_t f;
-	memset(&f, 0, sizeof(f));
-	f.family = AF_INET;
-	f.proto = proto;
-	inet_pton(AF_INET, cli, f.cli);
-	inet_pton(AF_INET, srv, f.srv);
-	f.cport = cport;
-	f.sport = sport;
-	f.dut = PV_DUT_CLIENT;
-	return f;
+	return pv_flow_make(proto, cli, cport, srv, sport, PV_DUT_CLIENT, "");
 }
 
 static const char *
@@ -107,19 +99,12 @@ START_TEST(tls_ssh)
 }
 END_TEST
 
-/* mosquitto_pub -i cid -u user -P pass (3.1.1) */
-static const uint8_t mqtt311[] = {
-	0x10, 0x1b, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0xc2, 0x00, 0x3c,
-	0x00, 0x03, 'c', 'i', 'd', 0x00, 0x04, 'u', 's', 'e', 'r',
-	0x00, 0x04, 'p', 'a', 's', 's',
-};
-
 START_TEST(mqtt)
 {
 	pv_flow_t f = flow(IPPROTO_TCP, "192.168.1.50", 40114, "10.0.0.1", 11883);
-	ck_cls(cls(&f, PV_C2S, mqtt311, sizeof(mqtt311)), "mqtt");
+	ck_cls(cls(&f, PV_C2S, pv_mqtt311, sizeof(pv_mqtt311)), "mqtt");
 	for (size_t i = 1; i < 9; i++)
-		ck_cls(cls(&f, PV_C2S, mqtt311, i), NULL);
+		ck_cls(cls(&f, PV_C2S, pv_mqtt311, i), NULL);
 	const uint8_t v31[] = { 0x10, 0x12, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x03, 0x02,
 		0x00, 0x3c, 0x00, 0x04, 't', 'e', 's', 't' };
 	ck_cls(cls(&f, PV_C2S, v31, sizeof(v31)), "mqtt");
@@ -167,14 +152,6 @@ END_TEST
 
 /* ---- UDP protocols ---- */
 
-/* snmpget -v2c -c public 192.168.1.50 1.3.6.1.2.1.1.1.0 */
-static const uint8_t snmp_get[] = {
-	0x30, 0x29, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
-	0xa0, 0x1c, 0x02, 0x04, 0x2b, 0x8e, 0x6d, 0x1a, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-	0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00,
-	0x05, 0x00,
-};
-
 /* snmpget -v3 engine discovery (noAuthNoPriv, reportable). */
 static const uint8_t snmp_v3[] = {
 	0x30, 0x3b, 0x02, 0x01, 0x03,
@@ -196,9 +173,9 @@ static const uint8_t dns_q[] = {
 START_TEST(udp_protocols)
 {
 	pv_flow_t f = flow(IPPROTO_UDP, "192.168.1.50", 40000, "10.0.0.1", 161);
-	ck_cls(cls(&f, PV_C2S, snmp_get, sizeof(snmp_get)), "snmp");
+	ck_cls(cls(&f, PV_C2S, pv_snmp_get, sizeof(pv_snmp_get)), "snmp");
 	ck_cls(cls(&f, PV_C2S, snmp_v3, sizeof(snmp_v3)), "snmp");
-	ck_cls(cls(&f, PV_C2S, snmp_get, sizeof(snmp_get) - 1), NULL);	/* cut */
+	ck_cls(cls(&f, PV_C2S, pv_snmp_get, sizeof(pv_snmp_get) - 1), NULL);	/* cut */
 
 	pv_flow_t d = flow(IPPROTO_UDP, "192.168.1.50", 40001, "8.8.8.8", 53);
 	ck_cls(cls(&d, PV_C2S, dns_q, sizeof(dns_q)), "dns");
@@ -334,13 +311,6 @@ END_TEST
 
 /* ---- hostile input ---- */
 
-static uint32_t
-lcg(uint32_t *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return *s >> 8;
-}
-
 START_TEST(random_bytes)
 {
 	static const char *const ok[] = { "http", "tls", "dtls", "mqtt", "coap", "dns", "mdns",
@@ -349,11 +319,11 @@ START_TEST(random_bytes)
 	size_t claimed = 0;
 	uint8_t buf[2100];
 	for (int round = 0; round < 20000; round++) {
-		size_t n = lcg(&seed) % 300;
+		size_t n = pv_lcg(&seed) % 300;
 		for (size_t i = 0; i < n; i++)
-			buf[i] = (uint8_t)lcg(&seed);
+			buf[i] = (uint8_t)pv_lcg(&seed);
 		pv_flow_t f = flow(round % 2 ? IPPROTO_UDP : IPPROTO_TCP, "192.168.1.50",
-		    (uint16_t)lcg(&seed), "10.0.0.1", (uint16_t)lcg(&seed));
+		    (uint16_t)pv_lcg(&seed), "10.0.0.1", (uint16_t)pv_lcg(&seed));
 		const char *r = cls(&f, (pv_dir_t)(round % 4 / 2), buf, n);
 		if (r == NULL)
 			continue;
@@ -367,15 +337,15 @@ START_TEST(random_bytes)
 	 * TLS/DTLS application-data headers are the likeliest accidents). */
 	ck_assert_uint_le(claimed, 10);	/* 3 with this seed */
 	/* The shared parsers on mutated prefixes of real messages. */
-	const uint8_t *seeds[] = { mqtt311, snmp_get, snmp_v3, dns_q,
+	const uint8_t *seeds[] = { pv_mqtt311, pv_snmp_get, snmp_v3, dns_q,
 		(const uint8_t *)"Authorization: Basic YWRtaW46c2VjcmV0MTIz" };
-	const size_t seed_len[] = { sizeof(mqtt311), sizeof(snmp_get), sizeof(snmp_v3),
+	const size_t seed_len[] = { sizeof(pv_mqtt311), sizeof(pv_snmp_get), sizeof(snmp_v3),
 		sizeof(dns_q), 41 };
 	for (int round = 0; round < 20000; round++) {
-		size_t k = lcg(&seed) % 5, n = seed_len[k];
+		size_t k = pv_lcg(&seed) % 5, n = seed_len[k];
 		memcpy(buf, seeds[k], n);
-		buf[lcg(&seed) % n] = (uint8_t)lcg(&seed);
-		n = lcg(&seed) % (n + 1);
+		buf[pv_lcg(&seed) % n] = (uint8_t)pv_lcg(&seed);
+		n = pv_lcg(&seed) % (n + 1);
 		cred_mqtt_t m;
 		cred_snmp_t sn;
 		cred_http_t h;
@@ -390,7 +360,7 @@ START_TEST(random_bytes)
 	}
 	/* A full window of noise is "unknown", never a guess. */
 	for (size_t i = 0; i < sizeof(buf); i++)
-		buf[i] = (uint8_t)(lcg(&seed) | 0x80);
+		buf[i] = (uint8_t)(pv_lcg(&seed) | 0x80);
 	buf[0] = 0x00;
 	pv_flow_t f = flow(IPPROTO_TCP, "192.168.1.50", 1, "10.0.0.1", 2);
 	ck_cls(cls(&f, PV_C2S, buf, 2048), "unknown");
@@ -401,14 +371,8 @@ END_TEST
 
 /* ---- the "cleartext" analyzer ---- */
 
-typedef struct run {
-	const pv_analyzer_t *a;
-	pv_ctx_t cx;
-	void *rs;
-} run_t;
-
 static void
-run_flow(run_t *r, pv_flow_t *f, const char *app, const void *c2s, size_t nc,
+run_flow(pv_rig_t *r, pv_flow_t *f, const char *app, const void *c2s, size_t nc,
     const void *s2c, size_t ns)
 {
 	_Alignas(16) uint8_t fs[PV_STATE_MAX] = { 0 };
@@ -418,10 +382,8 @@ run_flow(run_t *r, pv_flow_t *f, const char *app, const void *c2s, size_t nc,
 	f->packets[1] = ns ? 1 : 0;
 	f->bytes[0] = nc;
 	f->bytes[1] = ns;
-	if (nc)
-		r->a->data(&r->cx, r->rs, f, fs, PV_C2S, c2s, nc, f->first_frame);
-	if (ns)
-		r->a->data(&r->cx, r->rs, f, fs, PV_S2C, s2c, ns, f->first_frame + 1);
+	pv_rig_data(r, f, fs, PV_C2S, c2s, nc, 0, f->first_frame, 0);
+	pv_rig_data(r, f, fs, PV_S2C, s2c, ns, 0, f->first_frame + 1, 0);
 	r->a->flow_end(&r->cx, r->rs, f, fs);
 }
 
@@ -437,9 +399,8 @@ finding_for(const evidence_t *ev, const char *proto, const char *role)
 
 START_TEST(cleartext_analyzer)
 {
-	run_t r = { .a = pv_analyzer_find("cleartext") };
-	ck_assert_ptr_nonnull(r.a);
-	r.rs = r.a->run_new(&r.cx);
+	pv_rig_t r;
+	pv_rig_init(&r, pv_analyzer_find("cleartext"), false);
 	const char *get = "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n";
 	const char *ok = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 	/* Two HTTP connections to one server: one finding, two flows. */
@@ -483,10 +444,9 @@ START_TEST(cleartext_analyzer)
 	/* SNMPv2c: cleartext. */
 	pv_flow_t sn = flow(IPPROTO_UDP, "10.0.0.1", 40008, "192.168.1.50", 161);
 	sn.dut = PV_DUT_SERVER;
-	run_flow(&r, &sn, "snmp", snmp_get, sizeof(snmp_get), NULL, 0);
+	run_flow(&r, &sn, "snmp", pv_snmp_get, sizeof(pv_snmp_get), NULL, 0);
 
-	evidence_t *ev = evidence_new();
-	r.a->finish(&r.cx, r.rs, ev);
+	evidence_t *ev = pv_rig_finish(&r);
 	const value_t *v = ev_get(ev, "protocols");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_eq(v->type, VT_LIST);
@@ -524,20 +484,19 @@ START_TEST(cleartext_analyzer)
 	ck_assert_str_eq(fd->transport, "udp");
 	ck_assert_str_eq(finding_get(fd, "host"), "8.8.8.8");
 	ck_assert_str_eq(finding_get(finding_for(ev, "unknown-text", "client"), "frame"), "55");
-	evidence_free(ev);
-	r.a->run_free(r.rs);
+	pv_rig_free(&r);
 }
 END_TEST
 
 START_TEST(cleartext_ipv6_and_cap)
 {
-	run_t r = { .a = pv_analyzer_find("cleartext") };
-	r.rs = r.a->run_new(&r.cx);
+	pv_rig_t r;
+	pv_rig_init(&r, pv_analyzer_find("cleartext"), false);
 	pv_flow_t f = flow(IPPROTO_TCP, "192.168.1.50", 40001, "10.0.0.1", 1883);
 	f.family = AF_INET6;
 	inet_pton(AF_INET6, "fe80::1", f.cli);
 	inet_pton(AF_INET6, "2001:db8::5", f.srv);
-	run_flow(&r, &f, "mqtt", mqtt311, sizeof(mqtt311), NULL, 0);
+	run_flow(&r, &f, "mqtt", pv_mqtt311, sizeof(pv_mqtt311), NULL, 0);
 	/* With the MQTT server above, 1005 distinct endpoints: 1000 findings,
 	 * the other 5 only counted. */
 	for (unsigned i = 0; i < 1004; i++) {
@@ -546,15 +505,13 @@ START_TEST(cleartext_ipv6_and_cap)
 		pv_flow_t g = flow(IPPROTO_TCP, "192.168.1.50", 40001, a, 80);
 		run_flow(&r, &g, "http", "GET / HTTP/1.1\r\n\r\n", 18, NULL, 0);
 	}
-	evidence_t *ev = evidence_new();
-	r.a->finish(&r.cx, r.rs, ev);
+	evidence_t *ev = pv_rig_finish(&r);
 	ck_assert_uint_eq(ev->n_findings, 1000);
 	ck_assert_str_eq(finding_get(&ev->findings[0], "host"), "2001:db8::5");
 	ck_assert_int_eq(ev_get(ev, "unreported")->i, 5);
 	ck_assert_int_eq(ev_get(ev, "flows")->i, 1005);
 	ck_assert_uint_eq(ev_get(ev, "protocols")->n_items, 2);
-	evidence_free(ev);
-	r.a->run_free(r.rs);
+	pv_rig_free(&r);
 }
 END_TEST
 

@@ -20,16 +20,14 @@
 
 #include "passive/analyzer.h"
 #include "passive/cred_parse.h"
+#include "pv_feed.h"
 
 /* ---- a small driver ---- */
 
 typedef struct drv {
-	const pv_analyzer_t *a;
-	pv_ctx_t cx;
-	void *rs;
+	pv_rig_t r;
 	pv_flow_t f;
 	_Alignas(16) uint8_t fs[PV_STATE_MAX];
-	evidence_t *ev;
 } drv_t;
 
 static void
@@ -37,20 +35,11 @@ drv_init(drv_t *d, uint8_t proto, pv_dut_side_t dut, uint16_t sport, const char 
     bool reveal)
 {
 	memset(d, 0, sizeof(*d));
-	d->a = pv_analyzer_find("credentials");
-	ck_assert_ptr_nonnull(d->a);
-	ck_assert_uint_le(d->a->flow_state, PV_STATE_MAX);
-	d->cx.reveal_secrets = reveal;
-	d->rs = d->a->run_new(&d->cx);
-	d->f.family = AF_INET;
-	d->f.proto = proto;
+	pv_rig_init(&d->r, pv_analyzer_find("credentials"), reveal);
 	/* The DUT is 192.168.1.50; the other end 10.0.0.1. */
-	inet_pton(AF_INET, dut == PV_DUT_SERVER ? "10.0.0.1" : "192.168.1.50", d->f.cli);
-	inet_pton(AF_INET, dut == PV_DUT_SERVER ? "192.168.1.50" : "10.0.0.1", d->f.srv);
-	d->f.cport = 40000;
-	d->f.sport = sport;
-	d->f.dut = dut;
-	snprintf(d->f.app, sizeof(d->f.app), "%s", app);
+	const char *me = "192.168.1.50", *peer = "10.0.0.1";
+	bool srv = dut == PV_DUT_SERVER;
+	d->f = pv_flow_make(proto, srv ? peer : me, 40000, srv ? me : peer, sport, dut, app);
 }
 
 /* A new flow of the same run (fresh per-flow state). */
@@ -64,15 +53,14 @@ drv_next_flow(drv_t *d, uint16_t cport)
 static void
 feed(drv_t *d, pv_dir_t dir, const void *p, size_t n, uint64_t frame)
 {
-	d->a->data(&d->cx, d->rs, &d->f, d->fs, dir, p, n, frame);
+	pv_rig_data(&d->r, &d->f, d->fs, dir, p, n, 0, frame, 0);
 }
 
 /* n bytes, one per call and frame: frames frame0, frame0+1, ... */
 static void
 feed_bytes(drv_t *d, pv_dir_t dir, const void *p, size_t n, uint64_t frame0)
 {
-	for (size_t i = 0; i < n; i++)
-		feed(d, dir, (const uint8_t *)p + i, 1, frame0 + i);
+	pv_rig_data(&d->r, &d->f, d->fs, dir, p, n, 1, frame0, 1);
 }
 
 static void
@@ -84,12 +72,11 @@ feed_str(drv_t *d, pv_dir_t dir, const char *s, uint64_t frame)
 static evidence_t *
 drv_finish(drv_t *d)
 {
-	d->a->flow_end(&d->cx, d->rs, &d->f, d->fs);
-	d->ev = evidence_new();
-	d->a->finish(&d->cx, d->rs, d->ev);
-	d->a->run_free(d->rs);
-	d->rs = NULL;
-	return d->ev;
+	d->r.a->flow_end(&d->r.cx, d->r.rs, &d->f, d->fs);
+	evidence_t *ev = pv_rig_finish(&d->r);
+	d->r.a->run_free(d->r.rs);	/* the evidence stays, the caller's */
+	d->r.rs = NULL;
+	return ev;
 }
 
 /* One request from a client on a fresh run; its evidence. */
@@ -158,12 +145,12 @@ START_TEST(http_basic_whole_and_split)
 	feed_str(&d, PV_C2S, basic_req, 12);
 	feed_str(&d, PV_S2C, "HTTP/1.1 200 OK\r\n\r\n", 13);
 	ck_basic(drv_finish(&d), "s********", 12);
-	evidence_free(d.ev);
+	evidence_free(d.r.ev);
 
 	drv_init(&d, IPPROTO_TCP, PV_DUT_CLIENT, 80, "http", true);
 	feed_bytes(&d, PV_C2S, basic_req, strlen(basic_req), 100);
 	ck_basic(drv_finish(&d), "secret123", 100 + at);
-	evidence_free(d.ev);
+	evidence_free(d.r.ev);
 
 	/* Split inside the header, before and after classification: the first
 	 * part arrives while the flow is unclassified. */
@@ -172,13 +159,13 @@ START_TEST(http_basic_whole_and_split)
 	snprintf(d.f.app, sizeof(d.f.app), "http");
 	feed_str(&d, PV_C2S, basic_req + at + 20, 6);
 	ck_basic(drv_finish(&d), "s********", 5);
-	evidence_free(d.ev);
+	evidence_free(d.r.ev);
 
 	/* The same credential on every request of two flows: one finding. */
 	drv_init(&d, IPPROTO_TCP, PV_DUT_CLIENT, 80, "http", false);
 	feed_str(&d, PV_C2S, basic_req, 1);
 	feed_str(&d, PV_C2S, basic_req, 2);
-	d.a->flow_end(&d.cx, d.rs, &d.f, d.fs);
+	d.r.a->flow_end(&d.r.cx, d.r.rs, &d.f, d.fs);
 	drv_next_flow(&d, 40001);
 	feed_str(&d, PV_C2S, basic_req, 3);
 	evidence_t *ev = drv_finish(&d);
@@ -388,13 +375,6 @@ END_TEST
 
 /* ---- MQTT ---- */
 
-/* mosquitto_pub -i cid -u user -P pass (3.1.1) */
-static const uint8_t mqtt311[] = {
-	0x10, 0x1b, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0xc2, 0x00, 0x3c,
-	0x00, 0x03, 'c', 'i', 'd', 0x00, 0x04, 'u', 's', 'e', 'r',
-	0x00, 0x04, 'p', 'a', 's', 's',
-};
-
 /* mosquitto_pub -V 5 -i cid -u user -P s3cret --will-topic t --will-payload w:
  * session expiry property, will with an empty property block. */
 static const uint8_t mqtt5[] = {
@@ -432,7 +412,7 @@ mqtt_run(const uint8_t *p, size_t n, bool bytewise, bool reveal)
 START_TEST(mqtt_versions)
 {
 	for (int bytewise = 0; bytewise < 2; bytewise++) {
-		evidence_t *ev = mqtt_run(mqtt311, sizeof(mqtt311), bytewise, false);
+		evidence_t *ev = mqtt_run(pv_mqtt311, sizeof(pv_mqtt311), bytewise, false);
 		const finding_t *f = only_finding(ev, "cleartext-credential");
 		ck_assert_str_eq(f->protocol, "mqtt");
 		ck_assert_int_eq(f->port, 1883);
@@ -458,8 +438,8 @@ START_TEST(mqtt_versions)
 		evidence_free(ev);
 	}
 	/* No credentials in the CONNECT: nothing. */
-	uint8_t anon[sizeof(mqtt311)];
-	memcpy(anon, mqtt311, sizeof(anon));
+	uint8_t anon[sizeof(pv_mqtt311)];
+	memcpy(anon, pv_mqtt311, sizeof(anon));
 	anon[1] = 0x0f;
 	anon[9] = 0x02;
 	evidence_t *ev = mqtt_run(anon, 0x11, false, false);
@@ -472,9 +452,9 @@ END_TEST
 START_TEST(mqtt_lying_lengths)
 {
 	cred_mqtt_t m;
-	uint8_t b[sizeof(mqtt311)];
+	uint8_t b[sizeof(pv_mqtt311)];
 	/* The user name claims 0xffff bytes inside a 27-byte packet. */
-	memcpy(b, mqtt311, sizeof(b));
+	memcpy(b, pv_mqtt311, sizeof(b));
 	b[17] = 0xff;
 	b[18] = 0xff;
 	ck_assert_int_eq(cred_mqtt_connect(b, sizeof(b), false, &m), -1);
@@ -482,7 +462,7 @@ START_TEST(mqtt_lying_lengths)
 	ck_assert_uint_eq(ev->n_findings, 0);	/* a malformed packet is no evidence */
 	evidence_free(ev);
 	/* Remaining length shorter than the fields. */
-	memcpy(b, mqtt311, sizeof(b));
+	memcpy(b, pv_mqtt311, sizeof(b));
 	b[1] = 0x10;
 	ck_assert_int_eq(cred_mqtt_connect(b, sizeof(b), false, &m), -1);
 	/* A five-byte remaining length. */
@@ -493,7 +473,7 @@ START_TEST(mqtt_lying_lengths)
 	evidence_free(ev);
 	/* Remaining length 100, but the flow ends after the user name and two
 	 * password bytes: reported as far as it went, flagged truncated. */
-	memcpy(b, mqtt311, sizeof(b));
+	memcpy(b, pv_mqtt311, sizeof(b));
 	b[1] = 100;
 	drv_t d;
 	drv_init(&d, IPPROTO_TCP, PV_DUT_CLIENT, 1883, "mqtt", true);
@@ -539,31 +519,23 @@ END_TEST
 
 /* ---- SNMP ---- */
 
-/* snmpget -v2c -c public 192.168.1.50 1.3.6.1.2.1.1.1.0 */
-static const uint8_t snmp_get[] = {
-	0x30, 0x29, 0x02, 0x01, 0x01, 0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
-	0xa0, 0x1c, 0x02, 0x04, 0x2b, 0x8e, 0x6d, 0x1a, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
-	0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00,
-	0x05, 0x00,
-};
-
 START_TEST(snmp)
 {
 	drv_t d;
 	drv_init(&d, IPPROTO_UDP, PV_DUT_SERVER, 161, "snmp", false);
-	feed(&d, PV_C2S, snmp_get, sizeof(snmp_get), 77);
+	feed(&d, PV_C2S, pv_snmp_get, sizeof(pv_snmp_get), 77);
 	/* The agent's response carries the same community. */
-	uint8_t resp[sizeof(snmp_get)];
-	memcpy(resp, snmp_get, sizeof(resp));
+	uint8_t resp[sizeof(pv_snmp_get)];
+	memcpy(resp, pv_snmp_get, sizeof(resp));
 	resp[13] = 0xa2;
 	feed(&d, PV_S2C, resp, sizeof(resp), 78);
 	/* A v1 trap-shaped PDU with another community, and garbage. */
-	uint8_t v1[sizeof(snmp_get)];
-	memcpy(v1, snmp_get, sizeof(v1));
+	uint8_t v1[sizeof(pv_snmp_get)];
+	memcpy(v1, pv_snmp_get, sizeof(v1));
 	v1[4] = 0x00;
 	memcpy(v1 + 7, "privat", 6);
 	feed(&d, PV_C2S, v1, sizeof(v1), 79);
-	feed(&d, PV_C2S, snmp_get, sizeof(snmp_get) - 3, 80);
+	feed(&d, PV_C2S, pv_snmp_get, sizeof(pv_snmp_get) - 3, 80);
 	evidence_t *ev = drv_finish(&d);
 	ck_assert_uint_eq(ev->n_findings, 2);
 	const finding_t *f = &ev->findings[0];
@@ -586,8 +558,8 @@ START_TEST(finding_cap)
 {
 	drv_t d;
 	drv_init(&d, IPPROTO_UDP, PV_DUT_SERVER, 161, "snmp", false);
-	uint8_t m[sizeof(snmp_get)];
-	memcpy(m, snmp_get, sizeof(m));
+	uint8_t m[sizeof(pv_snmp_get)];
+	memcpy(m, pv_snmp_get, sizeof(m));
 	for (unsigned i = 0; i < 1005; i++) {
 		char c[8];
 		snprintf(c, sizeof(c), "c%05u", i);
@@ -604,46 +576,39 @@ END_TEST
 
 /* ---- hostile input ---- */
 
-static uint32_t
-lcg(uint32_t *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return *s >> 8;
-}
-
 START_TEST(random_rounds)
 {
 	static const char *const apps[] = { "http", "ftp", "telnet", "mqtt", "rtsp", "", "tls" };
-	const uint8_t *seeds[] = { (const uint8_t *)basic_req, mqtt311, mqtt5, snmp_get,
+	const uint8_t *seeds[] = { (const uint8_t *)basic_req, pv_mqtt311, mqtt5, pv_snmp_get,
 		tn_srv_neg };
-	const size_t seed_len[] = { strlen(basic_req), sizeof(mqtt311), sizeof(mqtt5),
-		sizeof(snmp_get), sizeof(tn_srv_neg) };
+	const size_t seed_len[] = { strlen(basic_req), sizeof(pv_mqtt311), sizeof(mqtt5),
+		sizeof(pv_snmp_get), sizeof(tn_srv_neg) };
 	uint32_t s = 4242;
 	static uint8_t buf[6000];
 	for (int round = 0; round < 3000; round++) {
 		drv_t *d = calloc(1, sizeof(*d));
 		bool udp = round % 5 == 4;
 		drv_init(d, udp ? IPPROTO_UDP : IPPROTO_TCP,
-		    (pv_dut_side_t)(1 + lcg(&s) % 3), (uint16_t)lcg(&s),
-		    udp ? "snmp" : apps[lcg(&s) % 7], round % 2);
-		int chunks = 1 + (int)(lcg(&s) % 40);
+		    (pv_dut_side_t)(1 + pv_lcg(&s) % 3), (uint16_t)pv_lcg(&s),
+		    udp ? "snmp" : apps[pv_lcg(&s) % 7], round % 2);
+		int chunks = 1 + (int)(pv_lcg(&s) % 40);
 		for (int c = 0; c < chunks; c++) {
-			size_t n = lcg(&s) % (c % 7 == 0 ? sizeof(buf) : 64);
-			if (lcg(&s) % 2) {
+			size_t n = pv_lcg(&s) % (c % 7 == 0 ? sizeof(buf) : 64);
+			if (pv_lcg(&s) % 2) {
 				/* a real message, mutated */
-				size_t k = lcg(&s) % 5;
+				size_t k = pv_lcg(&s) % 5;
 				n = seed_len[k] < sizeof(buf) ? seed_len[k] : sizeof(buf);
 				memcpy(buf, seeds[k], n);
-				for (int flips = lcg(&s) % 4; flips > 0; flips--)
-					buf[lcg(&s) % n] = (uint8_t)lcg(&s);
-				n = lcg(&s) % (n + 1);
+				for (int flips = pv_lcg(&s) % 4; flips > 0; flips--)
+					buf[pv_lcg(&s) % n] = (uint8_t)pv_lcg(&s);
+				n = pv_lcg(&s) % (n + 1);
 			} else {
 				for (size_t i = 0; i < n; i++)
-					buf[i] = lcg(&s) % 3 ? (uint8_t)lcg(&s) : (uint8_t)"\r\n\xff:"[lcg(&s) % 4];
+					buf[i] = pv_lcg(&s) % 3 ? (uint8_t)pv_lcg(&s) : (uint8_t)"\r\n\xff:"[pv_lcg(&s) % 4];
 			}
-			if (d->f.app[0] == '\0' && lcg(&s) % 4 == 0)
-				snprintf(d->f.app, sizeof(d->f.app), "%s", apps[lcg(&s) % 5]);
-			feed(d, (pv_dir_t)(lcg(&s) % 2), buf, n, (uint64_t)c);
+			if (d->f.app[0] == '\0' && pv_lcg(&s) % 4 == 0)
+				snprintf(d->f.app, sizeof(d->f.app), "%s", apps[pv_lcg(&s) % 5]);
+			feed(d, (pv_dir_t)(pv_lcg(&s) % 2), buf, n, (uint64_t)c);
 		}
 		evidence_t *ev = drv_finish(d);
 		const value_t *v = ev_get(ev, "count");

@@ -13,6 +13,7 @@
 #include "passive/analyzer.h"
 #include "passive/pd_scan.h"
 #include "pktbuild.h"
+#include "pv_feed.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -165,73 +166,21 @@ END_TEST
 
 /* ---- the analyzer ---- */
 
-typedef struct rig {
-	pv_ctx_t cx;
-	void *rs;
-	evidence_t *ev;
-} rig_t;
-
-static void
-rig_init(rig_t *r, bool reveal)
-{
-	memset(r, 0, sizeof(*r));
-	r->cx.reveal_secrets = reveal;
-	ck_assert_uint_le(A->flow_state, PV_STATE_MAX);
-	r->rs = A->run_new(&r->cx);
-}
-
-static void
-rig_finish(rig_t *r)
-{
-	r->ev = evidence_new();
-	A->finish(&r->cx, r->rs, r->ev);
-}
-
-static void
-rig_free(rig_t *r)
-{
-	A->run_free(r->rs);
-	evidence_free(r->ev);
-}
-
 static pv_flow_t
 flow(uint8_t proto, const char *app, uint16_t sport)
 {
-	pv_flow_t f;
-	memset(&f, 0, sizeof(f));
-	f.family = AF_INET;
-	f.proto = proto;
-	inet_pton(AF_INET, "192.168.1.50", f.cli);
-	inet_pton(AF_INET, "203.0.113.80", f.srv);
-	f.cport = 41000;
-	f.sport = sport;
-	f.dut = PV_DUT_CLIENT;
-	snprintf(f.app, sizeof(f.app), "%s", app);
-	return f;
+	return pv_flow_make(proto, "192.168.1.50", 41000, "203.0.113.80", sport, PV_DUT_CLIENT,
+	    app);
 }
 
 /* One TCP stream from the DUT, delivered in `chunk`-byte pieces (frames
  * 100, 101, ...). */
 static void
-stream(rig_t *r, pv_flow_t *f, const char *s, size_t n, size_t chunk)
+stream(pv_rig_t *r, pv_flow_t *f, const char *s, size_t n, size_t chunk)
 {
-	void *fs = calloc(1, A->flow_state);
-	uint64_t frame = 100;
-	for (size_t off = 0; off < n; off += chunk) {
-		size_t k = n - off < chunk ? n - off : chunk;
-		uint8_t *h = heap_copy((const uint8_t *)s + off, k);
-		A->data(&r->cx, r->rs, f, fs, PV_C2S, h, k, frame++);
-		free(h);
-	}
-	A->flow_end(&r->cx, r->rs, f, fs);
-	free(fs);
-}
-
-static const char *
-attr(const finding_t *f, const char *key)
-{
-	const char *v = finding_get(f, key);
-	return v ? v : "(none)";
+	void *fs = pv_rig_fstate(r);
+	pv_rig_data(r, f, fs, PV_C2S, s, n, chunk, 100, 1);
+	pv_rig_end(r, f, fs);
 }
 
 START_TEST(split_at_every_position)
@@ -240,29 +189,28 @@ START_TEST(split_at_every_position)
 	    "\"loc\":\"52.520008,13.404954\",\"tel\":\"+44 20 7946 0958\"}";
 	size_t n = sizeof(s) - 1;
 	for (size_t cut = 0; cut <= n; cut++) {
-		rig_t r;
-		rig_init(&r, false);
+		pv_rig_t r;
+		pv_rig_init(&r, A, false);
 		pv_flow_t f = flow(IPPROTO_TCP, "http", 80);
-		void *fs = calloc(1, A->flow_state);
+		void *fs = pv_rig_fstate(&r);
 		A->data(&r.cx, r.rs, &f, fs, PV_C2S, (const uint8_t *)s, cut, 7);
 		A->data(&r.cx, r.rs, &f, fs, PV_C2S, (const uint8_t *)s + cut, n - cut, 8);
-		A->flow_end(&r.cx, r.rs, &f, fs);
-		free(fs);
-		rig_finish(&r);
+		pv_rig_end(&r, &f, fs);
+		pv_rig_finish(&r);
 		ck_assert_msg(r.ev->n_findings == 3, "cut %zu: %zu findings", cut, r.ev->n_findings);
 		ck_assert_int_eq(ev_get(r.ev, "count")->i, 3);
-		ck_assert_str_eq(attr(&r.ev->findings[0], "value"), "a***@example.net");
-		ck_assert_str_eq(attr(&r.ev->findings[1], "value"), "52.5,13.4");
-		ck_assert_str_eq(attr(&r.ev->findings[2], "value"), "+44********58");
-		rig_free(&r);
+		ck_assert_str_eq(pv_attr(&r.ev->findings[0], "value"), "a***@example.net");
+		ck_assert_str_eq(pv_attr(&r.ev->findings[1], "value"), "52.5,13.4");
+		ck_assert_str_eq(pv_attr(&r.ev->findings[2], "value"), "+44********58");
+		pv_rig_free(&r);
 	}
 }
 END_TEST
 
 START_TEST(findings_fields_and_frames)
 {
-	rig_t r;
-	rig_init(&r, false);
+	pv_rig_t r;
+	pv_rig_init(&r, A, false);
 	pv_flow_t f = flow(IPPROTO_TCP, "mqtt", 1883);
 	/* frames 100.. in 10-byte deliveries: the e-mail starts the second. */
 	static const char s[] = "topic/a x bob@example.com ... bob@example.com";
@@ -274,12 +222,11 @@ START_TEST(findings_fields_and_frames)
 	stream(&r, &h, "carol@example.com ", 18, 18);
 	/* A datagram the DUT received. */
 	pv_flow_t u = flow(IPPROTO_UDP, "coap", 5683);
-	void *fs = calloc(1, A->flow_state);
+	void *fs = pv_rig_fstate(&r);
 	static const char dg[] = "{\"lat\":45.4642,\"lon\":9.1900}";
 	A->data(&r.cx, r.rs, &u, fs, PV_S2C, (const uint8_t *)dg, sizeof(dg) - 1, 300);
-	A->flow_end(&r.cx, r.rs, &u, fs);
-	free(fs);
-	rig_finish(&r);
+	pv_rig_end(&r, &u, fs);
+	pv_rig_finish(&r);
 
 	ck_assert_int_eq(ev_get(r.ev, "count")->i, 3);	/* the repeat counts, once reported */
 	const value_t *p = ev_get(r.ev, "patterns");
@@ -292,22 +239,22 @@ START_TEST(findings_fields_and_frames)
 	ck_assert_str_eq(a->protocol, "mqtt");
 	ck_assert_str_eq(a->transport, "tcp");
 	ck_assert_int_eq(a->port, 1883);
-	ck_assert_str_eq(attr(a, "pattern"), "email");
-	ck_assert_str_eq(attr(a, "value"), "b***@example.com");
-	ck_assert_str_eq(attr(a, "direction"), "sent");
+	ck_assert_str_eq(pv_attr(a, "pattern"), "email");
+	ck_assert_str_eq(pv_attr(a, "value"), "b***@example.com");
+	ck_assert_str_eq(pv_attr(a, "direction"), "sent");
 	ck_assert_str_eq(a->protocol, "mqtt");
-	ck_assert_str_eq(attr(a, "host"), "203.0.113.80");
+	ck_assert_str_eq(pv_attr(a, "host"), "203.0.113.80");
 	ck_assert_int_eq(a->port, 1883);
-	ck_assert_str_eq(attr(a, "frame"), "101");
+	ck_assert_str_eq(pv_attr(a, "frame"), "101");
 	ck_assert_str_eq(a->summary, "An e-mail address (b***@example.com) sent by the DUT in "
 	    "cleartext over mqtt, peer 203.0.113.80 port 1883");
 	const finding_t *c = &r.ev->findings[1];
 	ck_assert_str_eq(c->transport, "udp");
-	ck_assert_str_eq(attr(c, "pattern"), "coordinates");
-	ck_assert_str_eq(attr(c, "value"), "45.5,9.2");
-	ck_assert_str_eq(attr(c, "direction"), "received");
-	ck_assert_str_eq(attr(c, "frame"), "300");
-	rig_free(&r);
+	ck_assert_str_eq(pv_attr(c, "pattern"), "coordinates");
+	ck_assert_str_eq(pv_attr(c, "value"), "45.5,9.2");
+	ck_assert_str_eq(pv_attr(c, "direction"), "received");
+	ck_assert_str_eq(pv_attr(c, "frame"), "300");
+	pv_rig_free(&r);
 }
 END_TEST
 
@@ -320,25 +267,25 @@ START_TEST(frames_past_the_window)
 	memset(s, ' ', 3000);
 	strcpy(s + 3000, "dave@example.com +33 1 23 45 67 89 ");
 	size_t n = strlen(s);
-	rig_t r;
-	rig_init(&r, true);
+	pv_rig_t r;
+	pv_rig_init(&r, A, true);
 	pv_flow_t f = flow(IPPROTO_TCP, "http", 80);
 	stream(&r, &f, s, n, 500);
-	rig_finish(&r);
+	pv_rig_finish(&r);
 	ck_assert_uint_eq(r.ev->n_findings, 2);
-	ck_assert_str_eq(attr(&r.ev->findings[0], "value"), "dave@example.com");	/* revealed */
-	ck_assert_str_eq(attr(&r.ev->findings[0], "frame"), "106");
-	ck_assert_str_eq(attr(&r.ev->findings[1], "value"), "+33123456789");
-	ck_assert_str_eq(attr(&r.ev->findings[1], "frame"), "106");
-	rig_free(&r);
+	ck_assert_str_eq(pv_attr(&r.ev->findings[0], "value"), "dave@example.com");	/* revealed */
+	ck_assert_str_eq(pv_attr(&r.ev->findings[0], "frame"), "106");
+	ck_assert_str_eq(pv_attr(&r.ev->findings[1], "value"), "+33123456789");
+	ck_assert_str_eq(pv_attr(&r.ev->findings[1], "frame"), "106");
+	pv_rig_free(&r);
 
-	rig_init(&r, false);
+	pv_rig_init(&r, A, false);
 	stream(&r, &f, s, n, 1);
-	rig_finish(&r);
+	pv_rig_finish(&r);
 	ck_assert_uint_eq(r.ev->n_findings, 2);
-	ck_assert_str_eq(attr(&r.ev->findings[0], "value"), "d***@example.com");
-	ck_assert_str_eq(attr(&r.ev->findings[1], "value"), "+33*******89");
-	rig_free(&r);
+	ck_assert_str_eq(pv_attr(&r.ev->findings[0], "value"), "d***@example.com");
+	ck_assert_str_eq(pv_attr(&r.ev->findings[1], "value"), "+33*******89");
+	pv_rig_free(&r);
 }
 END_TEST
 
@@ -392,20 +339,20 @@ START_TEST(windowed_equals_whole)
 		memset(whole, 0, sizeof(*whole));
 		pd_scan((const uint8_t *)s, n, 0, n, 0, true, tally, whole);
 
-		rig_t r;
-		rig_init(&r, true);
+		pv_rig_t r;
+		pv_rig_init(&r, A, true);
 		pv_flow_t f = flow(IPPROTO_TCP, "http", 80);
 		stream(&r, &f, s, n, 1 + (size_t)(xorshift(&seed) % 1500));
-		rig_finish(&r);
+		pv_rig_finish(&r);
 		ck_assert_int_eq(ev_get(r.ev, "count")->i, (long long)whole->n);
 		ck_assert_uint_eq(r.ev->n_findings, whole->nv);
 		for (size_t i = 0; i < r.ev->n_findings; i++) {
 			bool seen = false;
 			for (size_t j = 0; j < whole->nv && !seen; j++)
-				seen = strcmp(attr(&r.ev->findings[i], "value"), whole->values[j]) == 0;
-			ck_assert_msg(seen, "round %d: %s", round, attr(&r.ev->findings[i], "value"));
+				seen = strcmp(pv_attr(&r.ev->findings[i], "value"), whole->values[j]) == 0;
+			ck_assert_msg(seen, "round %d: %s", round, pv_attr(&r.ev->findings[i], "value"));
 		}
-		rig_free(&r);
+		pv_rig_free(&r);
 		free(s);
 	}
 	free(whole);
@@ -426,8 +373,8 @@ START_TEST(random_bytes_never_crash)
 		pd_scan(h, n, from, limit, (int)(xorshift(&seed) % 256), round & 1, collect, &g);
 		free(h);
 	}
-	rig_t r;
-	rig_init(&r, false);
+	pv_rig_t r;
+	pv_rig_init(&r, A, false);
 	for (int round = 0; round < 200; round++) {
 		uint8_t b[3000];
 		size_t n = (size_t)(xorshift(&seed) % sizeof(b));
@@ -435,9 +382,9 @@ START_TEST(random_bytes_never_crash)
 		pv_flow_t f = flow(round & 1 ? IPPROTO_UDP : IPPROTO_TCP, "", (uint16_t)round);
 		stream(&r, &f, (const char *)b, n, 1 + (size_t)(xorshift(&seed) % 700));
 	}
-	rig_finish(&r);
+	pv_rig_finish(&r);
 	ck_assert_uint_le(r.ev->n_findings, 256);
-	rig_free(&r);
+	pv_rig_free(&r);
 }
 END_TEST
 

@@ -13,6 +13,7 @@
 #include "passive/analyzer.h"
 #include "passive/pd_tls.h"
 #include "pktbuild.h"
+#include "pv_feed.h"
 #include "proto/dtls.h"
 #include "proto/tls_client_hello.h"
 #include "proto/tls_hello.h"
@@ -97,102 +98,31 @@ static const uint8_t tls10_serverhello[] = {
 
 /* ---- a rig standing in for the flow table ---- */
 
-typedef struct rig {
-	pv_ctx_t cx;
-	void *rs;
-	evidence_t *ev;
-} rig_t;
-
 static const pv_analyzer_t *const A = &pv_an_tls_client;
-
-static void
-rig_init(rig_t *r)
-{
-	memset(r, 0, sizeof(*r));
-	ck_assert_uint_le(A->flow_state, PV_STATE_MAX);
-	r->rs = A->run_new(&r->cx);
-}
-
-static void
-rig_finish(rig_t *r)
-{
-	r->ev = evidence_new();
-	A->finish(&r->cx, r->rs, r->ev);
-}
-
-static void
-rig_free(rig_t *r)
-{
-	A->run_free(r->rs);
-	evidence_free(r->ev);
-}
 
 static pv_flow_t
 flow(const char *srv, uint16_t sport, uint8_t proto, const char *app, pv_dut_side_t dut)
 {
-	pv_flow_t f;
-	memset(&f, 0, sizeof(f));
-	f.family = AF_INET;
-	f.proto = proto;
-	inet_pton(AF_INET, "192.168.1.50", f.cli);
-	inet_pton(AF_INET, srv, f.srv);
-	f.cport = 50000;
-	f.sport = sport;
-	f.dut = dut;
-	snprintf(f.app, sizeof(f.app), "%s", app);
-	return f;
+	return pv_flow_make(proto, "192.168.1.50", 50000, srv, sport, dut, app);
 }
 
-/* Delivers p in pieces of `chunk` bytes (0: whole), each a heap copy so
- * the sanitizer sees any read past a delivery. */
 static void
-deliver(rig_t *r, pv_flow_t *f, void *fs, pv_dir_t dir, const uint8_t *p, size_t n,
+deliver(pv_rig_t *r, pv_flow_t *f, void *fs, pv_dir_t dir, const uint8_t *p, size_t n,
     uint64_t frame, size_t chunk)
 {
-	if (chunk == 0)
-		chunk = n;
-	for (size_t off = 0; off < n; off += chunk) {
-		size_t k = n - off < chunk ? n - off : chunk;
-		uint8_t *h = heap_copy(p + off, k);
-		A->data(&r->cx, r->rs, f, fs, dir, h, k, frame);
-		free(h);
-	}
-}
-
-static size_t
-list_n(const evidence_t *ev, const char *name)
-{
-	const value_t *v = ev_get(ev, name);
-	ck_assert_msg(v != NULL && v->type == VT_LIST, "field %s", name);
-	return v->n_items;
-}
-
-static const char *
-item(const evidence_t *ev, const char *name, size_t i)
-{
-	const value_t *v = ev_get(ev, name);
-	ck_assert_msg(v != NULL && v->type == VT_LIST && i < v->n_items, "field %s[%zu]", name, i);
-	return v->items[i];
-}
-
-static const char *
-attr(const finding_t *f, const char *key)
-{
-	const char *v = finding_get(f, key);
-	return v ? v : "(none)";
+	pv_rig_data(r, f, fs, dir, p, n, chunk, frame, 0);
 }
 
 /* One connection: the client bytes, then the server's. */
 static void
-connection(rig_t *r, pv_flow_t *f, const uint8_t *ch, size_t chn, const uint8_t *sh, size_t shn,
+connection(pv_rig_t *r, pv_flow_t *f, const uint8_t *ch, size_t chn, const uint8_t *sh, size_t shn,
     size_t chunk)
 {
-	void *fs = calloc(1, A->flow_state);
+	void *fs = pv_rig_fstate(r);
 	deliver(r, f, fs, PV_C2S, ch, chn, 4, chunk);
 	if (sh)
 		deliver(r, f, fs, PV_S2C, sh, shn, 6, chunk);
-	A->flow_end(&r->cx, r->rs, f, fs);
-	free(fs);
+	pv_rig_end(r, f, fs);
 }
 
 /* ---- real OpenSSL hellos ---- */
@@ -201,19 +131,19 @@ static void
 check_default(const evidence_t *ev)
 {
 	ck_assert_int_eq(ev_get(ev, "hellos")->i, 1);
-	ck_assert_uint_eq(list_n(ev, "servers"), 1);
-	ck_assert_str_eq(item(ev, "servers", 0), "93.184.216.34:443 device.example.com");
-	ck_assert_uint_eq(list_n(ev, "offered_versions"), 4);
-	ck_assert_str_eq(item(ev, "offered_versions", 0), "TLS1.3");
-	ck_assert_str_eq(item(ev, "offered_versions", 1), "TLS1.2");
-	ck_assert_str_eq(item(ev, "offered_versions", 2), "TLS1.1");
-	ck_assert_str_eq(item(ev, "offered_versions", 3), "TLS1.0");
-	ck_assert_uint_eq(list_n(ev, "negotiated"), 1);
-	ck_assert_str_eq(item(ev, "negotiated", 0), "93.184.216.34:443 TLS1.3 TLS_AES_256_GCM_SHA384");
-	ck_assert_uint_eq(list_n(ev, "old_negotiated"), 0);
-	ck_assert_uint_eq(list_n(ev, "weak_offers"), 2);
-	ck_assert_str_eq(item(ev, "weak_offers", 0), "TLS1.1");
-	ck_assert_str_eq(item(ev, "weak_offers", 1), "TLS1.0");
+	ck_assert_uint_eq(pv_list_n(ev, "servers"), 1);
+	ck_assert_str_eq(pv_item(ev, "servers", 0), "93.184.216.34:443 device.example.com");
+	ck_assert_uint_eq(pv_list_n(ev, "offered_versions"), 4);
+	ck_assert_str_eq(pv_item(ev, "offered_versions", 0), "TLS1.3");
+	ck_assert_str_eq(pv_item(ev, "offered_versions", 1), "TLS1.2");
+	ck_assert_str_eq(pv_item(ev, "offered_versions", 2), "TLS1.1");
+	ck_assert_str_eq(pv_item(ev, "offered_versions", 3), "TLS1.0");
+	ck_assert_uint_eq(pv_list_n(ev, "negotiated"), 1);
+	ck_assert_str_eq(pv_item(ev, "negotiated", 0), "93.184.216.34:443 TLS1.3 TLS_AES_256_GCM_SHA384");
+	ck_assert_uint_eq(pv_list_n(ev, "old_negotiated"), 0);
+	ck_assert_uint_eq(pv_list_n(ev, "weak_offers"), 2);
+	ck_assert_str_eq(pv_item(ev, "weak_offers", 0), "TLS1.1");
+	ck_assert_str_eq(pv_item(ev, "weak_offers", 1), "TLS1.0");
 
 	ck_assert_uint_eq(ev->n_findings, 1);
 	const finding_t *f = &ev->findings[0];
@@ -221,17 +151,17 @@ check_default(const evidence_t *ev)
 	ck_assert_str_eq(f->protocol, "tls");
 	ck_assert_str_eq(f->transport, "tcp");
 	ck_assert_int_eq(f->port, 443);
-	ck_assert_str_eq(attr(f, "host"), "93.184.216.34");
+	ck_assert_str_eq(pv_attr(f, "host"), "93.184.216.34");
 	ck_assert_int_eq(f->port, 443);
-	ck_assert_str_eq(attr(f, "sni"), "device.example.com");
-	ck_assert_str_eq(attr(f, "version"), "TLS1.3 TLS1.2 TLS1.1 TLS1.0");
-	ck_assert_str_eq(attr(f, "suite-count"), "31");
-	ck_assert_str_eq(attr(f, "alpn"), "h2,http/1.1");
-	ck_assert_str_eq(attr(f, "negotiated"), "TLS1.3 TLS_AES_256_GCM_SHA384");
-	ck_assert_str_eq(attr(f, "issue"), "offers TLS1.1; offers TLS1.0");
-	ck_assert_str_eq(attr(f, "frame"), "4");
-	ck_assert_str_eq(attr(f, "hellos"), "1");
-	const char *s = attr(f, "suites");
+	ck_assert_str_eq(pv_attr(f, "sni"), "device.example.com");
+	ck_assert_str_eq(pv_attr(f, "version"), "TLS1.3 TLS1.2 TLS1.1 TLS1.0");
+	ck_assert_str_eq(pv_attr(f, "suite-count"), "31");
+	ck_assert_str_eq(pv_attr(f, "alpn"), "h2,http/1.1");
+	ck_assert_str_eq(pv_attr(f, "negotiated"), "TLS1.3 TLS_AES_256_GCM_SHA384");
+	ck_assert_str_eq(pv_attr(f, "issue"), "offers TLS1.1; offers TLS1.0");
+	ck_assert_str_eq(pv_attr(f, "frame"), "4");
+	ck_assert_str_eq(pv_attr(f, "hellos"), "1");
+	const char *s = pv_attr(f, "suites");
 	ck_assert_msg(strncmp(s, "TLS_AES_256_GCM_SHA384 TLS_CHACHA20_POLY1305_SHA256 "
 	    "TLS_AES_128_GCM_SHA256 TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 ", 113) == 0, "%s", s);
 	static const char tail[] = "TLS_RSA_WITH_AES_128_CBC_SHA TLS_EMPTY_RENEGOTIATION_INFO_SCSV";
@@ -246,14 +176,14 @@ START_TEST(openssl_default)
 	/* Whole, then one byte at a time, then in 7-byte pieces. */
 	static const size_t chunks[] = { 0, 1, 7 };
 	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-		rig_t r;
-		rig_init(&r);
+		pv_rig_t r;
+		pv_rig_init(&r, A, false);
 		pv_flow_t f = flow("93.184.216.34", 443, IPPROTO_TCP, "tls", PV_DUT_CLIENT);
 		connection(&r, &f, def_clienthello, sizeof(def_clienthello), def_serverhello,
 		    sizeof(def_serverhello), chunks[i]);
-		rig_finish(&r);
+		pv_rig_finish(&r);
 		check_default(r.ev);
-		rig_free(&r);
+		pv_rig_free(&r);
 	}
 }
 END_TEST
@@ -261,40 +191,40 @@ END_TEST
 START_TEST(openssl_tls10)
 {
 	for (size_t chunk = 0; chunk <= 1; chunk++) {
-		rig_t r;
-		rig_init(&r);
+		pv_rig_t r;
+		pv_rig_init(&r, A, false);
 		pv_flow_t f = flow("93.184.216.34", 443, IPPROTO_TCP, "tls", PV_DUT_CLIENT);
 		connection(&r, &f, tls10_clienthello, sizeof(tls10_clienthello), tls10_serverhello,
 		    sizeof(tls10_serverhello), chunk);
-		rig_finish(&r);
+		pv_rig_finish(&r);
 		const evidence_t *ev = r.ev;
-		ck_assert_str_eq(item(ev, "servers", 0), "93.184.216.34:443 old.example.com");
-		ck_assert_uint_eq(list_n(ev, "offered_versions"), 1);
-		ck_assert_str_eq(item(ev, "offered_versions", 0), "TLS1.0");
-		ck_assert_str_eq(item(ev, "negotiated", 0),
+		ck_assert_str_eq(pv_item(ev, "servers", 0), "93.184.216.34:443 old.example.com");
+		ck_assert_uint_eq(pv_list_n(ev, "offered_versions"), 1);
+		ck_assert_str_eq(pv_item(ev, "offered_versions", 0), "TLS1.0");
+		ck_assert_str_eq(pv_item(ev, "negotiated", 0),
 		    "93.184.216.34:443 TLS1.0 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA");
-		ck_assert_uint_eq(list_n(ev, "old_negotiated"), 1);
-		ck_assert_str_eq(item(ev, "old_negotiated", 0), "93.184.216.34:443 TLS1.0");
+		ck_assert_uint_eq(pv_list_n(ev, "old_negotiated"), 1);
+		ck_assert_str_eq(pv_item(ev, "old_negotiated", 0), "93.184.216.34:443 TLS1.0");
 		/* ALL at security level 0 offers six anonymous suites. */
 		static const char *const weak[] = {
 			"TLS1.0", "TLS_ECDH_anon_WITH_AES_256_CBC_SHA", "TLS_DH_anon_WITH_AES_256_CBC_SHA",
 			"TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA", "TLS_ECDH_anon_WITH_AES_128_CBC_SHA",
 			"TLS_DH_anon_WITH_AES_128_CBC_SHA", "TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA",
 		};
-		ck_assert_uint_eq(list_n(ev, "weak_offers"), 7);
+		ck_assert_uint_eq(pv_list_n(ev, "weak_offers"), 7);
 		for (size_t i = 0; i < 7; i++)
-			ck_assert_str_eq(item(ev, "weak_offers", i), weak[i]);
+			ck_assert_str_eq(pv_item(ev, "weak_offers", i), weak[i]);
 		ck_assert_uint_eq(ev->n_findings, 1);
 		const finding_t *fd = &ev->findings[0];
-		ck_assert_str_eq(attr(fd, "version"), "TLS1.0");
-		ck_assert_str_eq(attr(fd, "suite-count"), "23");
-		ck_assert_str_eq(attr(fd, "alpn"), "(none)");
-		ck_assert_str_eq(attr(fd, "negotiated"), "TLS1.0 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA");
-		ck_assert_str_eq(attr(fd, "issue"), "offers TLS1.0; offers TLS_ECDH_anon_WITH_AES_256_CBC_SHA; "
+		ck_assert_str_eq(pv_attr(fd, "version"), "TLS1.0");
+		ck_assert_str_eq(pv_attr(fd, "suite-count"), "23");
+		ck_assert_str_eq(pv_attr(fd, "alpn"), "(none)");
+		ck_assert_str_eq(pv_attr(fd, "negotiated"), "TLS1.0 TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA");
+		ck_assert_str_eq(pv_attr(fd, "issue"), "offers TLS1.0; offers TLS_ECDH_anon_WITH_AES_256_CBC_SHA; "
 		    "offers TLS_DH_anon_WITH_AES_256_CBC_SHA; offers TLS_DH_anon_WITH_CAMELLIA_256_CBC_SHA; "
 		    "offers TLS_ECDH_anon_WITH_AES_128_CBC_SHA; offers TLS_DH_anon_WITH_AES_128_CBC_SHA; "
 		    "offers TLS_DH_anon_WITH_CAMELLIA_128_CBC_SHA; negotiated TLS1.0");
-		rig_free(&r);
+		pv_rig_free(&r);
 	}
 }
 END_TEST
@@ -335,29 +265,29 @@ START_TEST(weak_suites_split_records)
 	ck_assert_uint_gt(n, 0);
 	size_t n2 = split_record(rec, n, 30, two);
 	for (size_t chunk = 0; chunk <= 3; chunk += 3) {
-		rig_t r;
-		rig_init(&r);
+		pv_rig_t r;
+		pv_rig_init(&r, A, false);
 		pv_flow_t f = flow("203.0.113.9", 8883, IPPROTO_TCP, "", PV_DUT_CLIENT);
 		connection(&r, &f, two, n2, NULL, 0, chunk);
-		rig_finish(&r);
+		pv_rig_finish(&r);
 		const evidence_t *ev = r.ev;
-		ck_assert_str_eq(item(ev, "servers", 0), "203.0.113.9:8883 cloud.example.net");
-		ck_assert_uint_eq(list_n(ev, "negotiated"), 0);
-		ck_assert_uint_eq(list_n(ev, "weak_offers"), 4);
-		ck_assert_str_eq(item(ev, "weak_offers", 0), "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
-		ck_assert_str_eq(item(ev, "weak_offers", 1), "TLS_RSA_WITH_RC4_128_SHA");
-		ck_assert_str_eq(item(ev, "weak_offers", 2), "TLS_RSA_EXPORT_WITH_RC4_40_MD5");
-		ck_assert_str_eq(item(ev, "weak_offers", 3), "TLS_RSA_WITH_NULL_MD5");
+		ck_assert_str_eq(pv_item(ev, "servers", 0), "203.0.113.9:8883 cloud.example.net");
+		ck_assert_uint_eq(pv_list_n(ev, "negotiated"), 0);
+		ck_assert_uint_eq(pv_list_n(ev, "weak_offers"), 4);
+		ck_assert_str_eq(pv_item(ev, "weak_offers", 0), "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
+		ck_assert_str_eq(pv_item(ev, "weak_offers", 1), "TLS_RSA_WITH_RC4_128_SHA");
+		ck_assert_str_eq(pv_item(ev, "weak_offers", 2), "TLS_RSA_EXPORT_WITH_RC4_40_MD5");
+		ck_assert_str_eq(pv_item(ev, "weak_offers", 3), "TLS_RSA_WITH_NULL_MD5");
 		const finding_t *fd = &ev->findings[0];
 		ck_assert_str_eq(fd->protocol, "tls");
-		ck_assert_str_eq(attr(fd, "version"), "TLS1.2");
-		ck_assert_str_eq(attr(fd, "suite-count"), "5");	/* GREASE left out */
-		ck_assert_str_eq(attr(fd, "suites"), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
+		ck_assert_str_eq(pv_attr(fd, "version"), "TLS1.2");
+		ck_assert_str_eq(pv_attr(fd, "suite-count"), "5");	/* GREASE left out */
+		ck_assert_str_eq(pv_attr(fd, "suites"), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
 		    "TLS_RSA_WITH_3DES_EDE_CBC_SHA TLS_RSA_WITH_RC4_128_SHA TLS_RSA_EXPORT_WITH_RC4_40_MD5 "
 		    "TLS_RSA_WITH_NULL_MD5");
-		ck_assert_str_eq(attr(fd, "negotiated"), "(none)");
-		ck_assert_str_eq(attr(fd, "sni"), "cloud.example.net");
-		rig_free(&r);
+		ck_assert_str_eq(pv_attr(fd, "negotiated"), "(none)");
+		ck_assert_str_eq(pv_attr(fd, "sni"), "cloud.example.net");
+		pv_rig_free(&r);
 	}
 }
 END_TEST
@@ -405,23 +335,23 @@ START_TEST(hello_retry_request)
 	n += 6;
 	n += server_hello13(s + n, false, 0x1303);
 	for (size_t chunk = 0; chunk <= 1; chunk++) {
-		rig_t r;
-		rig_init(&r);
+		pv_rig_t r;
+		pv_rig_init(&r, A, false);
 		pv_flow_t f = flow("93.184.216.34", 443, IPPROTO_TCP, "tls", PV_DUT_CLIENT);
 		connection(&r, &f, def_clienthello, sizeof(def_clienthello), s, n, chunk);
-		rig_finish(&r);
-		ck_assert_uint_eq(list_n(r.ev, "negotiated"), 1);
-		ck_assert_str_eq(item(r.ev, "negotiated", 0),
+		pv_rig_finish(&r);
+		ck_assert_uint_eq(pv_list_n(r.ev, "negotiated"), 1);
+		ck_assert_str_eq(pv_item(r.ev, "negotiated", 0),
 		    "93.184.216.34:443 TLS1.3 TLS_CHACHA20_POLY1305_SHA256");
-		rig_free(&r);
+		pv_rig_free(&r);
 	}
 }
 END_TEST
 
 START_TEST(same_server_and_other_sni)
 {
-	rig_t r;
-	rig_init(&r);
+	pv_rig_t r;
+	pv_rig_init(&r, A, false);
 	pv_flow_t f = flow("93.184.216.34", 443, IPPROTO_TCP, "tls", PV_DUT_CLIENT);
 	connection(&r, &f, def_clienthello, sizeof(def_clienthello), def_serverhello,
 	    sizeof(def_serverhello), 0);
@@ -430,23 +360,23 @@ START_TEST(same_server_and_other_sni)
 	    sizeof(tls10_serverhello), 0);
 	f.cport = 50002;
 	connection(&r, &f, def_clienthello, sizeof(def_clienthello), NULL, 0, 0);
-	rig_finish(&r);
+	pv_rig_finish(&r);
 	ck_assert_int_eq(ev_get(r.ev, "hellos")->i, 3);
 	ck_assert_uint_eq(r.ev->n_findings, 2);
-	ck_assert_str_eq(attr(&r.ev->findings[0], "sni"), "device.example.com");
-	ck_assert_str_eq(attr(&r.ev->findings[0], "hellos"), "2");
-	ck_assert_str_eq(attr(&r.ev->findings[1], "sni"), "old.example.com");
-	ck_assert_uint_eq(list_n(r.ev, "servers"), 2);
-	ck_assert_uint_eq(list_n(r.ev, "negotiated"), 2);
-	ck_assert_uint_eq(list_n(r.ev, "offered_versions"), 4);
-	rig_free(&r);
+	ck_assert_str_eq(pv_attr(&r.ev->findings[0], "sni"), "device.example.com");
+	ck_assert_str_eq(pv_attr(&r.ev->findings[0], "hellos"), "2");
+	ck_assert_str_eq(pv_attr(&r.ev->findings[1], "sni"), "old.example.com");
+	ck_assert_uint_eq(pv_list_n(r.ev, "servers"), 2);
+	ck_assert_uint_eq(pv_list_n(r.ev, "negotiated"), 2);
+	ck_assert_uint_eq(pv_list_n(r.ev, "offered_versions"), 4);
+	pv_rig_free(&r);
 }
 END_TEST
 
 START_TEST(not_the_client_or_not_tls)
 {
-	rig_t r;
-	rig_init(&r);
+	pv_rig_t r;
+	pv_rig_init(&r, A, false);
 	/* The DUT is the server: its clients' hellos are not its offers. */
 	pv_flow_t f = flow("93.184.216.34", 443, IPPROTO_TCP, "tls", PV_DUT_SERVER);
 	connection(&r, &f, def_clienthello, sizeof(def_clienthello), def_serverhello,
@@ -458,12 +388,12 @@ START_TEST(not_the_client_or_not_tls)
 	static const char get[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 	f = flow("93.184.216.34", 8080, IPPROTO_TCP, "", PV_DUT_CLIENT);
 	connection(&r, &f, (const uint8_t *)get, sizeof(get) - 1, NULL, 0, 0);
-	rig_finish(&r);
+	pv_rig_finish(&r);
 	ck_assert_uint_eq(r.ev->n_findings, 0);
 	ck_assert_int_eq(ev_get(r.ev, "hellos")->i, 0);
-	ck_assert_uint_eq(list_n(r.ev, "servers"), 0);
-	ck_assert_uint_eq(list_n(r.ev, "weak_offers"), 0);
-	rig_free(&r);
+	ck_assert_uint_eq(pv_list_n(r.ev, "servers"), 0);
+	ck_assert_uint_eq(pv_list_n(r.ev, "weak_offers"), 0);
+	pv_rig_free(&r);
 }
 END_TEST
 
@@ -485,27 +415,26 @@ START_TEST(dtls_client)
 	for (int i = 0; i < 32; i++)
 		put8(&s, i);
 	put(&s, "\x00\xc0\xa8\x00", 4);
-	rig_t r;
-	rig_init(&r);
+	pv_rig_t r;
+	pv_rig_init(&r, A, false);
 	pv_flow_t f = flow("198.51.100.7", 5684, IPPROTO_UDP, "dtls", PV_DUT_CLIENT);
-	void *fs = calloc(1, A->flow_state);
+	void *fs = pv_rig_fstate(&r);
 	A->data(&r.cx, r.rs, &f, fs, PV_C2S, dg, n, 10);
 	A->data(&r.cx, r.rs, &f, fs, PV_S2C, s.b, s.n, 11);
-	A->flow_end(&r.cx, r.rs, &f, fs);
-	free(fs);
-	rig_finish(&r);
+	pv_rig_end(&r, &f, fs);
+	pv_rig_finish(&r);
 	ck_assert_uint_eq(r.ev->n_findings, 1);
 	const finding_t *fd = &r.ev->findings[0];
 	ck_assert_str_eq(fd->transport, "udp");
 	ck_assert_str_eq(fd->protocol, "dtls");
 	ck_assert_int_eq(fd->port, 5684);
-	ck_assert_str_eq(attr(fd, "version"), "DTLS1.2");
-	ck_assert_str_eq(attr(fd, "suite-count"), "3");
-	ck_assert_str_eq(attr(fd, "negotiated"), "DTLS1.2 TLS_PSK_WITH_AES_128_CCM_8");
-	ck_assert_str_eq(attr(fd, "frame"), "10");
-	ck_assert_str_eq(attr(fd, "issue"), "(none)");
-	ck_assert_str_eq(item(r.ev, "servers", 0), "198.51.100.7:5684");
-	rig_free(&r);
+	ck_assert_str_eq(pv_attr(fd, "version"), "DTLS1.2");
+	ck_assert_str_eq(pv_attr(fd, "suite-count"), "3");
+	ck_assert_str_eq(pv_attr(fd, "negotiated"), "DTLS1.2 TLS_PSK_WITH_AES_128_CCM_8");
+	ck_assert_str_eq(pv_attr(fd, "frame"), "10");
+	ck_assert_str_eq(pv_attr(fd, "issue"), "(none)");
+	ck_assert_str_eq(pv_item(r.ev, "servers", 0), "198.51.100.7:5684");
+	pv_rig_free(&r);
 }
 END_TEST
 
@@ -579,8 +508,8 @@ END_TEST
 START_TEST(garbage_never_crashes)
 {
 	uint64_t seed = 0x7e57c11e;
-	rig_t r;
-	rig_init(&r);
+	pv_rig_t r;
+	pv_rig_init(&r, A, false);
 	for (int round = 0; round < GARBAGE_ROUNDS; round++) {
 		uint8_t buf[600];
 		size_t n = (size_t)(xorshift(&seed) % sizeof(buf));
@@ -599,18 +528,17 @@ START_TEST(garbage_never_crashes)
 		bool udp = (round % 5) == 0;
 		pv_flow_t f = flow("10.0.0.1", (uint16_t)(round % 7 + 1), udp ? IPPROTO_UDP : IPPROTO_TCP,
 		    udp ? "dtls" : round % 3 ? "tls" : "", PV_DUT_CLIENT);
-		void *fs = calloc(1, A->flow_state);
+		void *fs = pv_rig_fstate(&r);
 		size_t chunk = 1 + xorshift(&seed) % 64;
 		deliver(&r, &f, fs, PV_C2S, buf, n, 1, chunk);
 		random_bytes(&seed, buf, n);
 		deliver(&r, &f, fs, PV_S2C, buf, n, 2, chunk);
-		A->flow_end(&r.cx, r.rs, &f, fs);
-		free(fs);
+		pv_rig_end(&r, &f, fs);
 	}
-	rig_finish(&r);
+	pv_rig_finish(&r);
 	/* Changed bytes make new SNIs: many entries, all within the cap. */
 	ck_assert_uint_le(r.ev->n_findings, GARBAGE_ROUNDS / 2);
-	rig_free(&r);
+	pv_rig_free(&r);
 }
 END_TEST
 

@@ -110,70 +110,9 @@ lab_bg telnetd unshare -m -u --propagation private sh -c '
 	shift; exec "$@"' sh "$TD" "$(command -v busybox)" telnetd -F -p 23 -l "$TD/login"
 lab_wait_listen tcp 23 telnetd && auth_check_accounts telnetd || fail "telnetd did not start"
 cap_start telnet-login.pcap
-# An expect-like client: answers the option negotiation (accepts the
-# server's ECHO and SUPPRESS-GO-AHEAD, refuses everything else), sends the
-# user name, the password and "exit" each as one line when asked.
-lab_h python3 - "$DEV" 23 >"$LAB_DIR/telnet.out" 2>&1 <<'EOF' || fail "telnet login: $(cat "$LAB_DIR/telnet.out")"
-import socket, sys, time
-IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
-ECHO, SGA = 1, 3
-s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
-text = b""
-pending = b""
-
-def pump():
-    global text, pending
-    data = s.recv(4096)
-    if not data:
-        return False
-    data = pending + data
-    pending = b""
-    i, reply = 0, b""
-    while i < len(data):
-        c = data[i]
-        if c != IAC:
-            text += bytes([c]); i += 1; continue
-        if i + 1 >= len(data):
-            pending = data[i:]; break
-        cmd = data[i + 1]
-        if cmd in (DO, DONT, WILL, WONT):
-            if i + 2 >= len(data):
-                pending = data[i:]; break
-            opt = data[i + 2]
-            if cmd == DO:
-                reply += bytes([IAC, WONT, opt])
-            elif cmd == WILL:
-                reply += bytes([IAC, DO if opt in (ECHO, SGA) else DONT, opt])
-            i += 3
-        elif cmd == SB:
-            j = data.find(bytes([IAC, SE]), i)
-            if j < 0:
-                pending = data[i:]; break
-            i = j + 2
-        else:
-            i += 2
-    if reply:
-        s.sendall(reply)
-    return True
-
-def expect(pat):
-    global text
-    end = time.time() + 10
-    while pat not in text:
-        if time.time() > end or not pump():
-            sys.exit("no %r in %r" % (pat, text))
-    text = text[text.index(pat) + len(pat):]
-
-expect(b"login: ")
-s.sendall(b"admin\r\n")
-expect(b"Password: ")
-s.sendall(b"admin\r\n")
-expect(b"$ ")
-s.sendall(b"exit\r\n")
-while pump():
-    pass
-s.close()
-EOF
+# tests/lib/telnet_login.py logs in and leaves, one line at a time.
+lab_h python3 tests/lib/telnet_login.py "$DEV" 23 admin admin >"$LAB_DIR/telnet.out" 2>&1 ||
+	fail "telnet login: $(cat "$LAB_DIR/telnet.out")"
 cap_stop
 
 # ---- ftp-login.pcap: DUT = server 198.51.100.2 ---------------------------
