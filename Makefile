@@ -37,7 +37,7 @@ CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
 REFDEV_OBJ := $(REFDEV_SRC:%.c=$(BUILD)/obj/refdev/%.o)
 TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit e2e integration check-data asan demo install clean
+.PHONY: all deps test unit e2e integration check-data asan fuzz demo install clean
 
 all: $(BUILD)/iotcert $(BUILD)/iotcert-refdev
 
@@ -92,6 +92,30 @@ integration: all
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=$${ASAN_CC:-clang} all unit e2e
 
+# libFuzzer harnesses (tests/fuzz/README.md): the library again in
+# $(FUZZ_BUILD) with SAN=1 plus the fuzzer's coverage instrumentation (passed
+# through the environment, so the flags above are appended to it), one binary
+# per tests/fuzz/fuzz_*.c, each run FUZZ_TIME seconds.  Needs clang and the
+# compiler-rt runtimes (Debian: libclang-rt-14-dev).
+FUZZ_CC     ?= clang
+FUZZ_BUILD  ?= build-fuzz
+FUZZ_TIME   ?= 60
+FUZZ_LIB_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link
+FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+               -Iharness -Itests/fuzz -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+               -fsanitize=fuzzer,address,undefined
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/fuzz/%)
+
+fuzz:
+	@CFLAGS='$(FUZZ_LIB_CFLAGS)' $(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) SAN=1 \
+	    CC=$(FUZZ_CC) $(FUZZ_BUILD)/libiotcert.a $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FUZZ_BUILD)/libiotcert.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) $< -o $@ $(FUZZ_BUILD)/libiotcert.a $(LDLIBS)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/demo.sh $(BUILD)
@@ -104,6 +128,6 @@ install: all
 	install -m 644 doc/iotcert.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(REFDEV_OBJ:.o=.d)

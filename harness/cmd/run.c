@@ -208,6 +208,11 @@ observe(run_ctx_t *c)
 static void
 run_capture_cases(run_ctx_t *c, runner_opts_t *ro, const char *pcap_rel)
 {
+	bool any = false;
+	for (size_t i = 0; i < c->run->n_results && !any; i++)
+		any = c->run->results[i].verdict == V_NONE && case_on_capture(c->run->results[i].tc);
+	if (!any)
+		return;	/* nothing would read the analysis (discover, a selection without them) */
 	char *note = passive_note(c->run), err[512];
 	pv_run_t *pv = NULL;
 	if (pcap_rel && !c->cancel) {

@@ -149,7 +149,8 @@ static bool
 bool_field_of_steps(const tcase_t *c, const char *name)
 {
 	for (size_t i = 0; i < c->n_steps; i++) {
-		const probe_kind_t *k = probe_find(c->steps[i].probe);
+		/* A step without a usable probe name is reported on its own. */
+		const probe_kind_t *k = c->steps[i].probe ? probe_find(c->steps[i].probe) : NULL;
 		for (const field_spec_t *f = k ? k->fields : NULL; f && f->name; f++)
 			if (f->type == VT_BOOL && strcmp(f->name, name) == 0)
 				return true;

@@ -43,6 +43,8 @@ static const probe_kind_t *const kinds[] = {
 const probe_kind_t *
 probe_find(const char *name)
 {
+	if (name == NULL)
+		return NULL;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (strcmp(kinds[i]->name, name) == 0)
 			return kinds[i];

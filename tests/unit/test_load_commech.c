@@ -159,6 +159,12 @@ START_TEST(maps_when_mistakes)
 	assert_diag(&d, 10, 3, "'versions' is not a boolean field");
 	assert_diag(&d, 13, 22, "bad en303645-2.1.1 provision ref 'five'");
 	diags_free(&d);
+	/* A step without a probe is its own error, not a crash (found by fuzzing). */
+	c = parse_case(CASE_HEAD "maps-when:\n  carries_logins:\n    en303645-2.1.1: [5.1-3]\n"
+	    "applies:\n  services: [https]\nsteps:\n  - with: {port: 443}\n", &d);
+	ck_assert_ptr_null(c);
+	assert_diag(&d, 13, 5, "missing required key 'probe'");
+	diags_free(&d);
 	/* Conditions are probe fields: a case without steps cannot have any. */
 	c = parse_case("id: T-2\ntitle: T\ndescription: D\nassessment: conceptual\n"
 	    "maps:\n  en303645-2.1.1: [5.5-1]\nmaps-when:\n  carries_logins:\n"
