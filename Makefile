@@ -37,7 +37,7 @@ CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/obj/%.o)
 REFDEV_OBJ := $(REFDEV_SRC:%.c=$(BUILD)/obj/refdev/%.o)
 TEST_BIN   := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test unit e2e integration check-data asan fuzz demo install clean
+.PHONY: all deps test unit e2e integration check-data asan valgrind fuzz demo install clean
 
 all: $(BUILD)/iotcert $(BUILD)/iotcert-refdev
 
@@ -89,8 +89,16 @@ e2e: all
 integration: all
 	@sh tests/integration/run.sh $(BUILD)
 
+# The whole suite again with AddressSanitizer and UBSan built in.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=$${ASAN_CC:-clang} all unit e2e
+	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 CC=$${ASAN_CC:-clang} all unit e2e integration
+
+# The end-to-end suite with every iotcert process under valgrind's memcheck
+# (tests/valgrind/run.sh); VG_E2E=tests/e2e/x.sh for one script.
+VG_E2E ?=
+valgrind: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/valgrind/run.sh $(BUILD) $(VG_E2E)
 
 # libFuzzer harnesses (tests/fuzz/README.md): the library again in
 # $(FUZZ_BUILD) with SAN=1 plus the fuzzer's coverage instrumentation (passed

@@ -1,12 +1,16 @@
 /*
  * iotcert run: load configuration, open the capture (then drop privileges),
  * discover, run the cases, split and hash the evidence, write the reports,
- * print the summary.  SIGINT/SIGTERM cancel the run; what finished is kept.
+ * print the summary.  SIGINT, SIGTERM and --max-time stop the run within a
+ * second: what finished is kept, the rest is NOT_RUN, the capture is closed
+ * and hashed and the report says so; --resume DIR (resume.c) continues it.
  */
 #include "cmd/cmd.h"
 #include "passive/passive_glue.h"
 #include "cmd/run_evidence.h"
 #include "cmd/run_opts.h"
+#include "cmd/resume.h"
+#include "cmd/run_stop.h"
 #include "capture/capture.h"
 #include "core/hash.h"
 #include "crypto/policy.h"
@@ -19,9 +23,8 @@
 #include "report/writer.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libxml/xmlversion.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +33,14 @@
 #include <unistd.h>
 #include <yaml.h>
 
+/* After a stop, how long cutting per-case pcaps may go on (of the second). */
+#define SPLIT_BUDGET_MS 600
+
 typedef struct run_ctx {
 	run_opts_t opts;
-	volatile int cancel;
-	pthread_t sigthread;
-	bool have_sigthread;
+	run_stop_t stop;	/* signals, --max-time; stop.cancel is what probes poll */
+	bool abandoned;		/* a worker was left running: exit without freeing */
+	resume_t *resume;	/* --resume; NULL for a new run */
 	caseset_t cases;
 	scheme_t *scheme;
 	crypto_policy_t *policy;
@@ -46,49 +52,6 @@ typedef struct run_ctx {
 	run_t *run;
 	evidence_t *discovery;
 } run_ctx_t;
-
-static void *
-signal_thread(void *arg)
-{
-	run_ctx_t *c = arg;
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGUSR1);	/* sent by ourselves at the end */
-	int sig = 0;
-	while (sigwait(&set, &sig) == 0) {
-		if (sig == SIGUSR1)
-			break;
-		if (!c->cancel)
-			fprintf(stderr, "\niotcert: %s: stopping; completed results are kept\n",
-			    strsignal(sig));
-		c->cancel = 1;
-	}
-	return NULL;
-}
-
-static void
-start_signals(run_ctx_t *c)
-{
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);	/* inherited by every worker */
-	signal(SIGPIPE, SIG_IGN);
-	c->have_sigthread = pthread_create(&c->sigthread, NULL, signal_thread, c) == 0;
-}
-
-static void
-stop_signals(run_ctx_t *c)
-{
-	if (c->have_sigthread) {
-		pthread_kill(c->sigthread, SIGUSR1);
-		pthread_join(c->sigthread, NULL);
-	}
-}
 
 static void
 discover_progress(void *arg, const char *phase, size_t done, size_t total)
@@ -137,6 +100,15 @@ record_inputs(run_ctx_t *c, int argc, char **argv)
 		strlist_push(&args, argv[i]);
 	r->command_line = strlist_join(&args, " ");
 	strlist_free(&args);
+	/* One by one, so --resume can run them again exactly; discover runs
+	 * cannot be resumed and do not record them. */
+	if (!c->opts.discover_only) {
+		for (int i = 0; i < argc; i++)
+			strlist_push(&r->args, argv[i]);
+		char cwd[PATH_MAX];
+		if (getcwd(cwd, sizeof(cwd)))
+			r->cwd = xstrdup(cwd);
+	}
 	r->target_host = xstrdup(c->opts.target);
 	r->scheme = c->scheme;
 	r->dut = c->dut;
@@ -188,10 +160,10 @@ open_capture(run_ctx_t *c)
 static void
 observe(run_ctx_t *c)
 {
-	if (c->opts.observe_s == 0 || c->cap == NULL || c->cancel)
+	if (c->opts.observe_s == 0 || c->cap == NULL || c->stop.cancel)
 		return;
 	uint64_t end = mono_ms() + (uint64_t)c->opts.observe_s * 1000;
-	for (uint64_t now = mono_ms(); now < end && !c->cancel; now = mono_ms()) {
+	for (uint64_t now = mono_ms(); now < end && !c->stop.cancel; now = mono_ms()) {
 		progress_update(&c->progress, "observing the device: %llu s left",
 		    (unsigned long long)((end - now + 999) / 1000));
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
@@ -215,10 +187,10 @@ run_capture_cases(run_ctx_t *c, runner_opts_t *ro, const char *pcap_rel)
 		return;	/* nothing would read the analysis (discover, a selection without them) */
 	char *note = passive_note(c->run), err[512];
 	pv_run_t *pv = NULL;
-	if (pcap_rel && !c->cancel) {
+	if (pcap_rel && !c->stop.cancel) {
 		char *path = xasprintf("%s/%s", c->opts.out, pcap_rel);
-		pv = passive_analyze(path, c->target, NULL, c->run, c->discovery, false, &c->cancel,
-		    err, sizeof(err));
+		pv = passive_analyze(path, c->target, NULL, c->run, c->discovery, false,
+		    &c->stop.cancel, err, sizeof(err));
 		if (pv == NULL) {
 			warnx_("the capture could not be analysed: %s", err);
 			free(note);
@@ -228,11 +200,89 @@ run_capture_cases(run_ctx_t *c, runner_opts_t *ro, const char *pcap_rel)
 	}
 	ro->passive = pv;
 	ro->passive_note = note;
-	runner_run_capture(c->run, ro);
+	runner_run_capture(c->run, ro);	/* a cancel makes them NOT_RUN, interrupted */
 	ro->passive = NULL;
 	ro->passive_note = NULL;
 	pv_run_free(pv);
 	free(note);
+}
+
+/*
+ * Links the cases over the capture to this part's pcap and notes its drops
+ * in the reasons, on every result but those kept from an interrupted run:
+ * those stay exactly as that report had them.
+ */
+static void
+annotate_capture(run_t *r, const char *pcap_rel)
+{
+	case_result_t *all = r->results;
+	size_t n_all = r->n_results, n = 0;
+	case_result_t *fresh = xcalloc(n_all ? n_all : 1, sizeof(*fresh));
+	for (size_t i = 0; i < n_all; i++)
+		if (all[i].kept_xml == NULL)
+			fresh[n++] = all[i];
+	r->results = fresh;
+	r->n_results = n;
+	for (size_t i = 0; pcap_rel && i < r->n_evrefs; i++)
+		if (strcmp(r->evrefs[i].file, pcap_rel) == 0)
+			passive_link_results(r, pcap_rel, r->evrefs[i].sha256, r->evrefs[i].packets);
+	if (r->capture.enabled) {
+		char *note = passive_note(r);	/* drops */
+		passive_note_results(r, note);
+		free(note);
+	}
+	for (size_t i = 0, k = 0; i < n_all; i++)
+		if (all[i].kept_xml == NULL)
+			all[i] = fresh[k++];
+	r->results = all;
+	r->n_results = n_all;
+	free(fresh);
+}
+
+/* TCP and UDP port lists for discovery; EXIT_USAGE after a message, else 0. */
+static int
+port_lists(run_ctx_t *c, int **ports, size_t *n_ports, int **udp, size_t *n_udp)
+{
+	char err[512];
+	if (c->opts.ports) {
+		if (parse_ports(c->opts.ports, ports, n_ports, err, sizeof(err)) < 0) {
+			warnx_("--ports: %s", err);
+			return EXIT_USAGE;
+		}
+	} else if (c->scheme && c->scheme->n_tcp_ports) {
+		*ports = xcalloc(c->scheme->n_tcp_ports + 1, sizeof(int));
+		memcpy(*ports, c->scheme->tcp_ports, c->scheme->n_tcp_ports * sizeof(int));
+		*n_ports = c->scheme->n_tcp_ports;
+	} else {
+		parse_ports("1-65535", ports, n_ports, err, sizeof(err));
+	}
+	bool no_udp = c->opts.udp && strcmp(c->opts.udp, "none") == 0;
+	if (c->opts.udp && !no_udp &&
+	    parse_ports(c->opts.udp, udp, n_udp, err, sizeof(err)) < 0) {
+		warnx_("--udp: %s", err);
+		free(*ports);
+		*ports = NULL;
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * A resume that cannot go on leaves DIR as the interrupted run left it, so
+ * it can be resumed again: its own capture is thrown away with its
+ * directory, and no report is written.
+ */
+static void
+abandon_resume_dir(run_ctx_t *c, const char *evdir)
+{
+	if (c->cap)
+		capture_stop(c->cap, NULL);
+	char *pcap = xasprintf("%s/%s/run.pcap", c->opts.out, evdir);
+	char *dir = xasprintf("%s/%s", c->opts.out, evdir);
+	unlink(pcap);
+	rmdir(dir);
+	free(pcap);
+	free(dir);
 }
 
 static int
@@ -240,79 +290,103 @@ execute(run_ctx_t *c)
 {
 	run_t *r = c->run;
 	char err[512];
-	char *evdir = xasprintf("%s/evidence", c->opts.out);
-	if (mkdir_p(evdir) < 0) {
-		warnx_("cannot create %s: %s", evdir, strerror(errno));
-		free(evdir);
+	const char *evdir = c->resume ? resume_evidence_dir(c->resume) : "evidence";
+	char *evabs = xasprintf("%s/%s", c->opts.out, evdir);
+	if (mkdir_p(evabs) < 0) {
+		warnx_("cannot create %s: %s", evabs, strerror(errno));
+		free(evabs);
 		return EXIT_RUN;
 	}
-	free(evdir);
-	const char *pcap_rel = NULL;
+	free(evabs);
+	int *ports = NULL, *udp = NULL;
+	size_t n_ports = 0, n_udp = 0;
+	int rc = port_lists(c, &ports, &n_ports, &udp, &n_udp);
+	if (rc != 0)
+		return rc;
+	char *pcap_rel = NULL;
 	if (c->cap) {
-		char *path = xasprintf("%s/evidence/run.pcap", c->opts.out);
+		char *rel = xasprintf("%s/run.pcap", evdir);
+		char *path = xasprintf("%s/%s", c->opts.out, rel);
 		if (capture_start(c->cap, path, err, sizeof(err)) == 0) {
-			pcap_rel = "evidence/run.pcap";
+			pcap_rel = rel;
+			rel = NULL;
 			r->capture.enabled = true;
 		} else {
 			warnx_("capture could not start: %s", err);
 			r->capture.note = xstrdup(err);
 		}
+		free(rel);
 		free(path);
 	}
 
-	int *ports = NULL, *udp = NULL;
-	size_t n_ports = 0, n_udp = 0;
-	if (c->opts.ports) {
-		if (parse_ports(c->opts.ports, &ports, &n_ports, err, sizeof(err)) < 0) {
-			warnx_("--ports: %s", err);
-			return EXIT_USAGE;
-		}
-	} else if (c->scheme && c->scheme->n_tcp_ports) {
-		ports = xcalloc(c->scheme->n_tcp_ports + 1, sizeof(int));
-		memcpy(ports, c->scheme->tcp_ports, c->scheme->n_tcp_ports * sizeof(int));
-		n_ports = c->scheme->n_tcp_ports;
-	} else {
-		parse_ports("1-65535", &ports, &n_ports, err, sizeof(err));
-	}
-	bool no_udp = c->opts.udp && strcmp(c->opts.udp, "none") == 0;
-	if (c->opts.udp && !no_udp &&
-	    parse_ports(c->opts.udp, &udp, &n_udp, err, sizeof(err)) < 0) {
-		warnx_("--udp: %s", err);
-		free(ports);
-		return EXIT_USAGE;
-	}
 	discover_opts_t dopt = {
 		.tcp_ports = ports, .n_tcp_ports = n_ports, .connect_ms = c->opts.connect_ms,
-		.retries = 1, .tls = c->tls, .cancel = &c->cancel, .rate = c->opts.rate,
-		.udp_ports = udp, .n_udp_ports = n_udp, .no_udp = no_udp,
+		.retries = 1, .tls = c->tls, .cancel = &c->stop.cancel, .rate = c->opts.rate,
+		.udp_ports = udp, .n_udp_ports = n_udp,
+		.no_udp = c->opts.udp && strcmp(c->opts.udp, "none") == 0,
 		.no_identify = c->opts.no_identify,
 		.progress = discover_progress, .progress_arg = &c->progress,
 	};
 	r->start_ms = wall_ms();
+	if (c->resume)
+		resume_carry(c->resume, r, r->start_ms);
 	c->discovery = evidence_new();
-	if (discover_run(c->target, &dopt, c->discovery, err, sizeof(err)) < 0)
+	run_stop_phase(&c->stop, PH_DISCOVERY);
+	if (discover_run(c->target, &dopt, c->discovery, err, sizeof(err)) < 0 && !c->stop.cancel)
 		warnx_("%s", err);
+	run_stop_phase(&c->stop, PH_CASES);
 	free(ports);
 	free(udp);
 	progress_clear(&c->progress);
+	bool discovery_cut = run_stop_in_discovery(&c->stop);
 	if (!c->opts.quiet)
 		fprintf(stderr, "iotcert: %zu open service%s on %s (%zu TCP ports scanned, "
-		    "%zu UDP)\n", c->target->n_svcs, c->target->n_svcs == 1 ? "" : "s",
-		    c->target->host, c->target->ports_scanned, c->target->udp_scanned);
+		    "%zu UDP)%s\n", c->target->n_svcs, c->target->n_svcs == 1 ? "" : "s",
+		    c->target->host, c->target->ports_scanned, c->target->udp_scanned,
+		    discovery_cut ? ", discovery interrupted" : "");
 	r->target = c->target;
+	if (c->resume && discovery_cut) {
+		/* Half an inventory cannot be matched with the kept results. */
+		warnx_("interrupted during discovery: %s left as it was; resume it again",
+		    c->opts.out);
+		abandon_resume_dir(c, evdir);
+		free(pcap_rel);
+		return EXIT_RUN;
+	}
+	/*
+	 * A resume discovers again rather than rebuild the inventory from the
+	 * report: the instances that run again need live services (the probes
+	 * use identification details the report holds only in part), and a
+	 * device that changed meanwhile must be noticed.  Comparing the new
+	 * inventory with the recorded one is what proves that each kept
+	 * instance id still names the same service.
+	 */
+	if (c->resume && resume_check_inventory(c->resume, c->target, err, sizeof(err)) < 0) {
+		warnx_("cannot resume %s: %s", c->opts.out, err);
+		abandon_resume_dir(c, evdir);
+		free(pcap_rel);
+		return EXIT_USAGE;
+	}
 
 	runner_opts_t ro = {
 		.cases = &c->cases, .select = &c->opts.select,
 		.exclude = &c->opts.exclude, .scheme = c->scheme, .policy = c->policy,
 		.dut = c->dut, .target = c->target, .tls = c->tls, .jobs = c->opts.jobs,
-		.case_timeout_ms = c->opts.timeout_ms, .cancel = &c->cancel,
-		.progress = &c->progress,
+		.case_timeout_ms = c->opts.timeout_ms, .cancel = &c->stop.cancel,
+		.progress = &c->progress, .discovery_incomplete = discovery_cut,
+		.adopt = c->resume ? resume_adopt : NULL, .adopt_arg = c->resume,
+		.abandoned = &c->abandoned,
 	};
 	runner_run(r, &ro);
+	if (c->resume && resume_error(c->resume)[0]) {
+		warnx_("cannot resume %s: %s", c->opts.out, resume_error(c->resume));
+		abandon_resume_dir(c, evdir);
+		free(pcap_rel);
+		return EXIT_USAGE;
+	}
 	for (size_t i = 0; i < r->n_results; i++)
 		run_add_file(r, r->results[i].tc->file, r->results[i].tc->sha256, "testcase");
-	if (c->cancel)
-		r->interrupted = xstrdup("interrupted by a signal; unfinished cases are NOT_RUN");
+	run_stop_phase(&c->stop, PH_OBSERVE);
 	observe(c);
 
 	if (c->cap) {
@@ -328,18 +402,29 @@ execute(run_ctx_t *c)
 			warnx_("the capture dropped %llu packets: evidence is incomplete",
 			    (unsigned long long)(st.ps_drop + st.ps_ifdrop));
 	}
+	run_stop_phase(&c->stop, PH_ANALYSIS);
 	run_capture_cases(c, &ro, pcap_rel);
+	run_stop_phase(&c->stop, PH_EVIDENCE);
+	if (run_stop_early(&c->stop))
+		run_stop_record(&c->stop, r, c->opts.discover_only ? NULL : c->opts.out);
 	r->end_ms = wall_ms();
-	evidence_collect(r, c->opts.out, pcap_rel, c->discovery);
-	for (size_t i = 0; pcap_rel && i < r->n_evrefs; i++)
-		if (strcmp(r->evrefs[i].file, pcap_rel) == 0)
-			passive_link_results(r, pcap_rel, r->evrefs[i].sha256, r->evrefs[i].packets);
-	if (r->capture.enabled) {
-		char *note = passive_note(r);	/* drops */
-		passive_note_results(r, note);
-		free(note);
+	/* After a stop, cut per-case pcaps only while the exit budget lasts:
+	 * each cut reads the whole capture, which hashing already must. */
+	evidence_budget_t budget = { run_stop_at, &c->stop, SPLIT_BUDGET_MS };
+	size_t uncut = evidence_collect(r, c->opts.out, evdir, pcap_rel, c->discovery,
+	    &budget);
+	if (uncut) {
+		char *note = xasprintf("%s%s%zu per-case pcap%s not cut: the run was stopped; "
+		    "their packets are in %s", r->capture.note ? r->capture.note : "",
+		    r->capture.note ? "; " : "", uncut, uncut == 1 ? "" : "s", pcap_rel);
+		free(r->capture.note);
+		r->capture.note = note;
 	}
+	annotate_capture(r, pcap_rel);
+	if (c->resume)
+		resume_finish(c->resume, r);
 	run_rollup(r);
+	free(pcap_rel);
 
 	if (report_write_all(r, c->opts.out, err, sizeof(err)) < 0) {
 		warnx_("cannot write the report: %s", err);
@@ -360,13 +445,74 @@ execute(run_ctx_t *c)
 			printf("capture:  off (%s)\n", r->capture.note ? r->capture.note : "unavailable");
 	}
 	free(xml);
-	if (c->cancel)
+	if (run_stop_early(&c->stop))
 		return EXIT_RUN;
 	if (c->opts.discover_only)
 		return EXIT_NO_FAIL;
 	size_t counts[V__COUNT];
 	run_counts(r, counts);
 	return counts[V_FAIL] ? EXIT_FAILED : EXIT_NO_FAIL;
+}
+
+/*
+ * --resume DIR: opens the interrupted run, goes to the directory its options
+ * are relative to and takes those options, keeping from this command line
+ * only how to show the run, its deadline and the user to drop to.
+ */
+static int
+open_resume(run_ctx_t *c)
+{
+	char err[1024], dir[PATH_MAX];
+	if (realpath(c->opts.resume, dir) == NULL) {
+		warnx_("--resume %s: %s", c->opts.resume, strerror(errno));
+		return EXIT_USAGE;
+	}
+	char *xsd_rel = data_path("reports/iotcert-report.xsd"), xsd[PATH_MAX];
+	bool have_xsd = realpath(xsd_rel, xsd) != NULL;
+	free(xsd_rel);
+	c->resume = resume_open(dir, have_xsd ? xsd : NULL, err, sizeof(err));
+	if (c->resume == NULL) {
+		warnx_("cannot resume: %s", err);
+		return EXIT_USAGE;
+	}
+	const char *cwd = resume_cwd(c->resume);
+	if (cwd && chdir(cwd) != 0) {
+		warnx_("cannot resume: the run's options are relative to %s: %s", cwd,
+		    strerror(errno));
+		return EXIT_USAGE;
+	}
+	const strlist_t *args = resume_args(c->resume);
+	if (args->n == 0 || strcmp(args->v[0], "run") != 0) {
+		warnx_("cannot resume: %s/report.xml was not written by 'iotcert run'", dir);
+		return EXIT_USAGE;
+	}
+	/* getopt reorders its argv: give it a copy. */
+	char **argv = xcalloc(args->n + 1, sizeof(*argv));
+	memcpy(argv, args->v, args->n * sizeof(*argv));
+	run_opts_t o;
+	int rc = run_opts_parse(&o, (int)args->n, argv, false);
+	free(argv);
+	if (rc != 0) {
+		run_opts_free(&o);
+		warnx_("cannot resume: the options recorded in %s/report.xml do not parse", dir);
+		return EXIT_USAGE;
+	}
+	free(o.out);
+	o.out = xstrdup(dir);
+	o.quiet = c->opts.quiet;
+	o.color = c->opts.color;
+	/* The deadline was the stopped part's; this part has its own, if any. */
+	o.max_time_s = c->opts.max_time_s;
+	if (c->opts.user) {
+		free(o.user);
+		o.user = xstrdup(c->opts.user);
+	}
+	run_opts_free(&c->opts);
+	c->opts = o;
+	if (!c->opts.quiet)
+		fprintf(stderr, "iotcert: resuming the run in %s; new evidence in %s/\n", dir,
+		    resume_evidence_dir(c->resume));
+	return 0;
 }
 
 static int
@@ -380,6 +526,10 @@ run_main(int argc, char **argv, bool discover_only)
 		return rc > 0 ? EXIT_NO_FAIL : EXIT_USAGE;
 	}
 	char err[512];
+	if (c->opts.resume && (rc = open_resume(c)) != 0)
+		goto out;
+	/* From here a signal stops the run rather than killing it. */
+	run_stop_start(&c->stop, c->opts.max_time_s);
 	rc = EXIT_USAGE;
 	if (load_config(c) < 0)
 		goto out;
@@ -396,6 +546,11 @@ run_main(int argc, char **argv, bool discover_only)
 	}
 	c->run = run_new();
 	record_inputs(c, argc, argv);
+	if (c->resume && resume_check_inputs(c->resume, c->run, &c->cases, err,
+	    sizeof(err)) < 0) {
+		warnx_("cannot resume %s: %s", c->opts.out, err);
+		goto out;
+	}
 	open_capture(c);
 	if (privdrop_to_invoker(c->opts.user, err, sizeof(err)) < 0) {
 		warnx_("cannot drop privileges: %s", err);
@@ -403,11 +558,19 @@ run_main(int argc, char **argv, bool discover_only)
 		goto out;
 	}
 	progress_init(&c->progress, stderr, !c->opts.quiet && isatty(STDERR_FILENO));
-	start_signals(c);
 	rc = execute(c);
-	stop_signals(c);
-	progress_destroy(&c->progress);
+	run_stop_end(&c->stop);
+	if (!c->abandoned)	/* a worker left running may still report progress */
+		progress_destroy(&c->progress);
 out:
+	run_stop_end(&c->stop);
+	if (c->abandoned) {
+		/* A worker still runs inside a probe, borrowing the target, the
+		 * cases and the TLS context: freeing them (or running atexit
+		 * handlers under it) could crash it.  The reports are written. */
+		fflush(NULL);
+		_exit(rc);
+	}
 	capture_free(c->cap);
 	run_free(c->run);
 	evidence_free(c->discovery);
@@ -417,6 +580,7 @@ out:
 	scheme_free(c->scheme);
 	crypto_policy_free(c->policy);
 	dut_free(c->dut);
+	resume_free(c->resume);
 	run_opts_free(&c->opts);
 	free(c);
 	return rc;

@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ usage_discover(FILE *out)
 	    "      --connect-timeout MS  per connection attempt (default 1500)\n"
 	    "      --no-identify       list open ports without identifying them (a bare\n"
 	    "                          sweep, as nmap -sT does)\n"
+	    "      --max-time SECONDS  deadline of the whole discovery; SIGINT, SIGTERM\n"
+	    "                          and the deadline stop it within a second, report\n"
+	    "                          written\n"
 	    "  -o, --out DIR           output directory (default iotcert-out)\n"
 	    "  -i, --interface IF      capture interface (default: routes to the target)\n"
 	    "  -n, --no-capture        do not capture traffic\n"
@@ -39,7 +43,8 @@ usage_discover(FILE *out)
 	    "  -q, --quiet             no progress and no summary\n"
 	    "  -h, --help              this text\n"
 	    "\n"
-	    "Exit status: 0 done, 2 usage error, 3 the discovery could not be carried out.\n",
+	    "Exit status: 0 done, 2 usage error, 3 the discovery could not be carried out\n"
+	    "or was interrupted.\n",
 	    out);
 }
 
@@ -78,14 +83,31 @@ usage(FILE *out)
 	    "      --observe SECONDS   after the cases, leave the device alone and keep\n"
 	    "                          capturing this long: the cases over the capture\n"
 	    "                          then see what it does by itself (default 0)\n"
+	    "      --max-time SECONDS  deadline of the whole run: when it passes the run\n"
+	    "                          stops as on SIGINT (default: none)\n"
+	    "      --resume DIR        continue the run in DIR that a signal or --max-time\n"
+	    "                          stopped, with its options: results that were final\n"
+	    "                          are kept, the interrupted instances run again, new\n"
+	    "                          evidence goes to DIR/evidence/resume-N/; refused when\n"
+	    "                          the run was complete or its case, profile or evidence\n"
+	    "                          files changed.  Only -q, --no-color, --max-time (of\n"
+	    "                          the resumed part; the first part's does not carry\n"
+	    "                          over) and --user may be given with it\n"
 	    "  -u, --user USER         user to drop to after opening the capture (default:\n"
 	    "                          the sudo invoker)\n"
 	    "  -q, --quiet             no progress and no summary table\n"
 	    "      --no-color          plain summary\n"
 	    "  -h, --help              this text\n"
 	    "\n"
+	    "SIGINT or SIGTERM stops the run within a second: finished results are kept,\n"
+	    "unfinished instances are NOT_RUN (interrupted), the capture is closed and\n"
+	    "hashed, and the report says the run was interrupted; --resume DIR continues\n"
+	    "it.  A second signal exits at once, without a report.\n"
+	    "\n"
 	    "Exit status: 0 no FAIL verdict, 1 at least one FAIL, 2 usage or\n"
-	    "configuration error, 3 the run could not be carried out.\n", out);
+	    "configuration error (also: nothing to resume in DIR, or it changed), 3 the\n"
+	    "run could not be carried out, or was interrupted or stopped by --max-time\n"
+	    "(its report is written).\n", out);
 }
 
 static int
@@ -101,11 +123,25 @@ parse_uint(const char *s, const char *what, unsigned *out)
 	return 0;
 }
 
+/* Whether --user names someone: a passwd entry, or a plain numeric uid
+ * (privdrop accepts one without an entry).  Checked before anything runs,
+ * so a typo is a usage error rather than a run given up half-way. */
+static bool
+user_exists(const char *user)
+{
+	if (*user >= '0' && *user <= '9' && user[strspn(user, "0123456789")] == '\0')
+		return true;
+	char buf[16384];
+	struct passwd pw, *res = NULL;
+	return getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res != NULL;
+}
+
 int
 run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 {
 	void (*help)(FILE *) = discover_only ? usage_discover : usage;
-	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR, OPT_NOID, OPT_OBSERVE };
+	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR, OPT_NOID, OPT_OBSERVE,
+		OPT_MAXTIME, OPT_RESUME };
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "dut", required_argument, NULL, 'd' },
@@ -127,6 +163,8 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		{ "no-color", no_argument, NULL, OPT_NOCOLOR },
 		{ "no-identify", no_argument, NULL, OPT_NOID },
 		{ "observe", required_argument, NULL, OPT_OBSERVE },
+		{ "max-time", required_argument, NULL, OPT_MAXTIME },
+		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -134,8 +172,11 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 	o->discover_only = discover_only;
 	o->color = isatty(STDOUT_FILENO);
 	int c;
+	bool others = false;	/* an option --resume does not take */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:d:S:c:s:x:o:i:np:U:r:j:u:qh", opts, NULL)) != -1) {
+		others |= c != 'q' && c != OPT_NOCOLOR && c != OPT_MAXTIME && c != 'u' &&
+		    c != OPT_RESUME && c != 'h';
 		switch (c) {
 		case 't': free(o->target); o->target = xstrdup(optarg); break;
 		case 'd': free(o->dut); o->dut = xstrdup(optarg); break;
@@ -157,6 +198,8 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		case OPT_NOCOLOR: o->color = false; break;
 		case OPT_NOID: o->no_identify = true; break;
 		case OPT_OBSERVE: if (parse_uint(optarg, "--observe", &o->observe_s) < 0) return -1; break;
+		case OPT_MAXTIME: if (parse_uint(optarg, "--max-time", &o->max_time_s) < 0) return -1; break;
+		case OPT_RESUME: free(o->resume); o->resume = xstrdup(optarg); break;
 		case 'h': help(stdout); return 1;
 		default: help(stderr); return -1;
 		}
@@ -166,6 +209,22 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		help(stderr);
 		return -1;
 	}
+	if (o->user && !user_exists(o->user)) {
+		fprintf(stderr, "iotcert: --user %s: no such user (a name or a numeric uid)\n",
+		    o->user);
+		return -1;
+	}
+	if (o->resume && discover_only) {
+		fputs("iotcert discover: --resume belongs to 'iotcert run'\n", stderr);
+		return -1;
+	}
+	if (o->resume && others) {
+		fputs("iotcert run: --resume DIR runs the interrupted run's own options; only "
+		    "--quiet, --no-color, --max-time and --user may be given with it\n", stderr);
+		return -1;
+	}
+	if (o->resume)
+		return 0;
 	if (o->target == NULL) {
 		fputs("iotcert: --target HOST is required\n", stderr);
 		help(stderr);
@@ -205,4 +264,5 @@ run_opts_free(run_opts_t *o)
 	free(o->user);
 	free(o->ports);
 	free(o->udp);
+	free(o->resume);
 }

@@ -31,10 +31,16 @@ typedef struct run_opts {
 	unsigned timeout_ms;
 	unsigned connect_ms;
 	unsigned observe_s;	/* --observe: capture on this long after the cases */
+	unsigned max_time_s;	/* --max-time: deadline of the whole run, 0 = none */
+	char *resume;		/* --resume DIR: continue the interrupted run there */
 } run_opts_t;
 
-/* 0 ok, 1 --help printed, -1 usage error printed. */
+/*
+ * 0 ok, 1 --help printed, -1 usage error printed.  With --resume DIR only
+ * --quiet, --no-color, --max-time and --user may be given (the rest are the
+ * interrupted run's); --target is then not required.
+ */
 int run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only);
-void run_opts_free(run_opts_t *o);
+void run_opts_free(run_opts_t *o);	/* frees the members, not o */
 
 #endif

@@ -15,7 +15,12 @@ typedef struct protocol_info {
 	bool cleartext_admin;	/* logins/configuration travel in clear */
 	bool is_tls;		/* the token itself means TLS (https, mqtts) */
 	const char *rarely_needed; /* why a consumer device rarely needs it, or NULL */
+	const char *transports;	/* where it runs: "tcp", "udp", "udp tcp" */
 } protocol_info_t;
+
+/* Whether the protocol can run over transport ("tcp"/"udp"); an unknown
+ * token can run anywhere. */
+bool protocol_on_transport(const char *token, const char *transport);
 
 const protocol_info_t *protocol_find(const char *token);
 const protocol_info_t *protocol_all(size_t *n);

@@ -66,11 +66,21 @@ run_free(run_t *r)
 		free(c->reason);
 		evidence_free(c->ev);
 		evrefs_free(c->evrefs, c->n_evrefs);
+		free(c->kept_xml);
 	}
 	free(r->results);
 	rollups_free(r);
 	strlist_free(&r->libraries);
 	free(r->interrupted);
+	free(r->stop_cause);
+	free(r->stop_phase);
+	strlist_free(&r->args);
+	free(r->cwd);
+	for (size_t i = 0; i < r->n_resumes; i++) {
+		free(r->resumes[i].cause);
+		free(r->resumes[i].evidence);
+	}
+	free(r->resumes);
 	free(r);
 }
 

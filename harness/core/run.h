@@ -31,6 +31,14 @@ typedef struct case_result {
 	evref_t *evrefs;
 	size_t n_evrefs;
 	int64_t start_ms, end_ms; /* wall clock */
+	bool interrupted;	/* NOT_RUN because the run stopped first */
+	/*
+	 * A result kept from an interrupted run by `run --resume`: its
+	 * <testcase> element as that report held it, owned.  The XML writer
+	 * copies it verbatim so the kept result cannot drift; verdict, reason,
+	 * ev and evrefs above are read back from it for everything else.
+	 */
+	char *kept_xml;
 } case_result_t;
 
 typedef struct rollup {
@@ -56,6 +64,15 @@ typedef struct capture_info {
 	uint64_t received, dropped, if_dropped, captured;
 } capture_info_t;
 
+/* One `run --resume` of this run: when, and what it continued. */
+typedef struct run_resume {
+	int64_t start_ms, end_ms;
+	int64_t after_ms;	/* when the part before it stopped */
+	char *cause;		/* what stopped that part: "SIGINT", "deadline" */
+	size_t kept, rerun;	/* instances kept, instances run again */
+	char *evidence;		/* where its new evidence went: "evidence/resume-1" */
+} run_resume_t;
+
 typedef struct run {
 	char *tool_version;
 	int64_t start_ms, end_ms;
@@ -76,6 +93,13 @@ typedef struct run {
 	size_t n_rollups;
 	strlist_t libraries;	/* "libpcap 1.10.3", ... */
 	char *interrupted;	/* non-NULL when the run was cut short: why */
+	char *stop_cause;	/* then: "SIGINT", "SIGTERM" or "deadline" */
+	char *stop_phase;	/* "discovery", "cases", "capture-analysis", ... */
+	int64_t stop_ms;	/* when the stop was asked for */
+	strlist_t args;		/* the options as given, for --resume */
+	char *cwd;		/* the directory they are relative to */
+	run_resume_t *resumes;	/* oldest first */
+	size_t n_resumes;
 } run_t;
 
 run_t *run_new(void);

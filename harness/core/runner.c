@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_CASE_MS 60000u
 
@@ -27,6 +28,29 @@ set_outcome(case_result_t *r, verdict_t v, const char *reason)
 		r->reason = xstrdup(reason);
 	}
 	r->verdict = nv;
+}
+
+void
+runner_mark_interrupted(case_result_t *r, const char *why)
+{
+	r->verdict = V_NOT_RUN;
+	free(r->reason);
+	r->reason = xstrdup(why);
+	r->interrupted = true;
+	if (r->ev == NULL)
+		return;
+	evidence_t *keep = evidence_new();
+	keep->flows = r->ev->flows;
+	keep->n_flows = r->ev->n_flows;
+	keep->cap_flows = r->ev->cap_flows;
+	keep->transcript = r->ev->transcript;
+	keep->transcript_len = r->ev->transcript_len;
+	r->ev->flows = NULL;
+	r->ev->n_flows = r->ev->cap_flows = 0;
+	r->ev->transcript = NULL;
+	r->ev->transcript_len = 0;
+	evidence_free(r->ev);
+	r->ev = keep;
 }
 
 static case_result_t *
@@ -92,11 +116,77 @@ case_wants_service(const tcase_t *c, const service_t *svc)
 	return false;
 }
 
+/* Whether any of the case's service tokens can be on this transport: a case
+ * for tls/udp, or for SSH, cannot be hiding behind an unidentified UDP port. */
+static bool
+case_takes_transport(const tcase_t *c, const char *transport)
+{
+	for (size_t i = 0; i < c->services.n; i++) {
+		const char *t = c->services.v[i], *slash = strchr(t, '/');
+		if (slash ? strcmp(slash + 1, transport) == 0 : protocol_on_transport(t, transport))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The protocol the DUT profile declares on an open port that discovery could
+ * not identify (or knew only as TLS), when it is one this case tests; NULL
+ * otherwise.  The case is then reported INCONCLUSIVE on that port instead of
+ * silently not applying: a device garbling its own telnet banner has not
+ * shown it has no telnet.
+ */
+static const char *
+declared_but_unidentified(const tcase_t *c, const dut_t *d, const service_t *svc)
+{
+	if (d == NULL || (strcmp(svc->protocol, "unknown") != 0 && strcmp(svc->protocol, "tls") != 0))
+		return NULL;
+	for (size_t i = 0; i < d->n_ifaces; i++) {
+		const dut_iface_t *f = &d->ifaces[i];
+		if (f->port != svc->port || f->protocol == NULL ||
+		    strcmp(f->transport, svc->transport) != 0)
+			continue;
+		service_t as_declared = { .port = svc->port, .protocol = f->protocol };
+		memcpy(as_declared.transport, svc->transport, sizeof(as_declared.transport));
+		return case_wants_service(c, &as_declared) ? f->protocol : NULL;
+	}
+	return NULL;
+}
+
+/* Names the open services discovery could not identify ("tcp/2323 and
+ * tcp/9999 did not identify themselves"); false when there are none. */
+static bool
+unidentified_note(const tcase_t *c, const target_t *t, char *buf, size_t len)
+{
+	size_t n = 0, off = 0;
+	buf[0] = '\0';
+	for (size_t s = 0; s < t->n_svcs; s++) {
+		const service_t *svc = &t->svcs[s];
+		if (strcmp(svc->protocol, "unknown") != 0 || !case_takes_transport(c, svc->transport))
+			continue;
+		if (n < 4 && off < len) {
+			int w = snprintf(buf + off, len - off, "%s%s/%d", n ? ", " : "",
+			    svc->transport, svc->port);
+			if (w > 0)
+				off += (size_t)w;
+		}
+		n++;
+	}
+	if (n == 0)
+		return false;
+	if (off < len && n > 4)
+		off += (size_t)snprintf(buf + off, len - off, " and %zu more", n - 4);
+	if (off < len)
+		snprintf(buf + off, len - off, " did not identify %s",
+		    n == 1 ? "itself" : "themselves");
+	return true;
+}
+
 static void
 instantiate(run_t *run, const runner_opts_t *o)
 {
 	size_t cap = 0;
-	char buf[1024];
+	char buf[1024], ubuf[256];
 	for (size_t i = 0; i < o->cases->n; i++) {
 		const tcase_t *c = o->cases->v[i];
 		if (o->scheme && !case_selected_list(c, &o->scheme->select))
@@ -116,22 +206,44 @@ instantiate(run_t *run, const runner_opts_t *o)
 		size_t matched = 0;
 		for (size_t s = 0; s < o->target->n_svcs; s++) {
 			const service_t *svc = &o->target->svcs[s];
-			if (!case_wants_service(c, svc))
+			const char *decl = NULL;
+			if (!case_wants_service(c, svc) &&
+			    (decl = declared_but_unidentified(c, o->dut, svc)) == NULL)
 				continue;
 			matched++;
 			case_result_t *r = add_result(run, &cap, c, svc, o->target->n_addrs > 1);
-			if (why)
+			if (why) {
 				set_outcome(r, v, why);
+			} else if (decl && o->discovery_incomplete) {
+				/* Identification was cut short, not refused. */
+				runner_mark_interrupted(r, RUNNER_INTERRUPTED);
+			} else if (decl) {
+				snprintf(buf, sizeof(buf), "%s/%d is declared %s in the DUT profile "
+				    "but %s (%s): not tested", svc->transport, svc->port, decl,
+				    strcmp(svc->protocol, "tls") == 0 ? "was identified only as TLS"
+				    : "did not identify itself",
+				    svc->how ? svc->how : "no answer recognised");
+				set_outcome(r, V_INCONCLUSIVE, buf);
+			}
 		}
 		if (matched == 0) {
 			case_result_t *r = add_result(run, &cap, c, NULL, false);
 			char *kinds = strlist_join(&c->services, ", ");
 			if (why)
 				set_outcome(r, v, why);
+			else if (o->discovery_incomplete)
+				runner_mark_interrupted(r, RUNNER_INTERRUPTED);
 			else if (o->target->n_svcs == 0 && o->target->ports_closed == 0) {
 				snprintf(buf, sizeof(buf), "the device answered on none of the %zu "
 				    "ports scanned: cannot look for %s; is it up and reachable?",
 				    o->target->ports_scanned, kinds);
+				set_outcome(r, V_INCONCLUSIVE, buf);
+			} else if (unidentified_note(c, o->target, ubuf, sizeof(ubuf))) {
+				/* An open port that would not say what it is may be the
+				 * very service this case looks for: saying PASS would be
+				 * a guess. */
+				snprintf(buf, sizeof(buf), "no %s service identified, but %s: "
+				    "if one of them is %s it was not tested", kinds, ubuf, kinds);
 				set_outcome(r, V_INCONCLUSIVE, buf);
 			} else {
 				snprintf(buf, sizeof(buf), "no %s service among the %zu open "
@@ -174,7 +286,7 @@ runner_exec(case_result_t *r, const runner_opts_t *o)
 	for (size_t i = 0; i < c->n_steps; i++) {
 		const step_t *st = &c->steps[i];
 		if (o->cancel && *o->cancel) {
-			set_outcome(r, V_NOT_RUN, "run interrupted before this case finished");
+			runner_mark_interrupted(r, RUNNER_INTERRUPTED);
 			break;
 		}
 		const probe_kind_t *k = probe_find(st->probe);
@@ -201,7 +313,9 @@ runner_exec(case_result_t *r, const runner_opts_t *o)
 			break;
 		}
 		if (o->cancel && *o->cancel) {
-			set_outcome(r, V_NOT_RUN, "run interrupted before this case finished");
+			/* The probe may have given up half-way because of the
+			 * cancel: what it saw decides nothing. */
+			runner_mark_interrupted(r, RUNNER_INTERRUPTED);
 			break;
 		}
 		if (ps == PROBE_INCONCLUSIVE)
@@ -217,14 +331,64 @@ runner_exec(case_result_t *r, const runner_opts_t *o)
 	r->end_ms = wall_ms();
 }
 
+/*
+ * The worker pool.  Each worker runs an instance on a private result and
+ * publishes it under the lock, so that after a cancel the caller can stop
+ * waiting for a probe stuck in a call that does not look at the cancel flag
+ * (RUNNER_GRACE_MS), mark its instance NOT_RUN and go on writing the report:
+ * the late worker then finds the pool abandoned and throws its result away.
+ * The pool is shared by the caller and every live worker; the last one out
+ * frees it.
+ */
+enum { ST_TODO, ST_RUNNING, ST_DONE };
+
 typedef struct pool {
 	pthread_mutex_t mu;
+	pthread_cond_t cv;
 	run_t *run;
-	const runner_opts_t *o;
+	runner_opts_t o;	/* a copy: a late worker outlives the caller's frame */
 	size_t *todo;		/* result indexes to execute */
 	size_t n_todo, next, done;
 	size_t total;		/* cases to run in all phases, for progress */
+	unsigned char *state;	/* per result: ST_* */
+	unsigned live;		/* workers not yet returned */
+	unsigned refs;		/* the caller and each live worker */
+	bool abandoned;
 } pool_t;
+
+static pool_t *
+pool_new(run_t *run, const runner_opts_t *o)
+{
+	pool_t *p = xcalloc(1, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	p->run = run;
+	p->o = *o;
+	p->todo = xcalloc(run->n_results ? run->n_results : 1, sizeof(*p->todo));
+	p->state = xcalloc(run->n_results ? run->n_results : 1, 1);
+	p->refs = 1;
+	return p;
+}
+
+/* Drops one reference; the mutex is held on entry and released. */
+static void
+pool_release_locked(pool_t *p)
+{
+	bool last = --p->refs == 0;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (!last)
+		return;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p->todo);
+	free(p->state);
+	free(p);
+}
 
 static void *
 worker(void *arg)
@@ -232,20 +396,139 @@ worker(void *arg)
 	pool_t *p = arg;
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
-		size_t i = p->next < p->n_todo ? p->todo[p->next++] : SIZE_MAX;
-		size_t started = p->next;
-		pthread_mutex_unlock(&p->mu);
-		if (i == SIZE_MAX)
+		if (p->abandoned || p->next >= p->n_todo)
 			break;
-		case_result_t *r = &p->run->results[i];
-		progress_update(p->o->progress, "[%zu/%zu] %s: %s", started, p->total,
-		    r->instance, r->tc->n_steps ? r->tc->steps[0].probe : "");
-		runner_exec(r, p->o);
+		size_t i = p->todo[p->next++];
+		size_t started = p->next;
+		p->state[i] = ST_RUNNING;
+		const case_result_t *r = &p->run->results[i];
+		case_result_t w = {
+			.tc = r->tc, .svc = r->svc, .instance = r->instance,
+			.verdict = r->verdict, .ev = evidence_new(),
+		};
+		pthread_mutex_unlock(&p->mu);
+		progress_update(p->o.progress, "[%zu/%zu] %s: %s", started, p->total,
+		    w.instance, w.tc->n_steps ? w.tc->steps[0].probe : "");
+		runner_exec(&w, &p->o);
 		pthread_mutex_lock(&p->mu);
-		p->done++;
+		if (p->abandoned) {	/* the report is being written without it */
+			free(w.reason);
+			evidence_free(w.ev);
+		} else {
+			case_result_t *dst = &p->run->results[i];
+			evidence_free(dst->ev);
+			free(dst->reason);
+			dst->ev = w.ev;
+			dst->reason = w.reason;
+			dst->verdict = w.verdict;
+			dst->interrupted = w.interrupted;
+			dst->start_ms = w.start_ms;
+			dst->end_ms = w.end_ms;
+			p->state[i] = ST_DONE;
+			p->done++;
+		}
 		pthread_mutex_unlock(&p->mu);
 	}
+	p->live--;
+	pool_release_locked(p);
 	return NULL;
+}
+
+/* Gives up on the workers still running: their instances become NOT_RUN. */
+static void
+pool_abandon_locked(pool_t *p)
+{
+	p->abandoned = true;
+	for (size_t k = 0; k < p->n_todo; k++) {
+		size_t i = p->todo[k];
+		if (p->state[i] != ST_RUNNING)
+			continue;
+		case_result_t *r = &p->run->results[i];
+		runner_mark_interrupted(r, RUNNER_INTERRUPTED);
+		r->start_ms = r->end_ms = wall_ms();
+	}
+	if (p->o.abandoned)
+		*p->o.abandoned = true;
+}
+
+/*
+ * Runs the pool's todo list on up to `jobs` threads and waits for them, but
+ * after a cancel for no more than RUNNER_GRACE_MS.
+ */
+static void
+pool_drain(pool_t *p, unsigned jobs)
+{
+	if (p->abandoned)
+		return;
+	if (jobs > p->n_todo - p->next)
+		jobs = (unsigned)(p->n_todo - p->next);
+	if (jobs == 0)
+		return;
+	unsigned started = 0;
+	for (unsigned k = 0; k < jobs; k++) {
+		pthread_t th;
+		pthread_attr_t at;
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		pthread_mutex_lock(&p->mu);
+		p->live++;
+		p->refs++;
+		pthread_mutex_unlock(&p->mu);
+		if (pthread_create(&th, &at, worker, p) == 0) {
+			started++;
+		} else {
+			pthread_mutex_lock(&p->mu);
+			p->live--;
+			p->refs--;
+			pthread_mutex_unlock(&p->mu);
+		}
+		pthread_attr_destroy(&at);
+	}
+	if (started == 0) {	/* no threads to be had: run them here */
+		pthread_mutex_lock(&p->mu);
+		p->live++;
+		p->refs++;
+		pthread_mutex_unlock(&p->mu);
+		worker(p);
+	}
+	const volatile int *cancel = p->o.cancel;
+	uint64_t give_up = 0;
+	pthread_mutex_lock(&p->mu);
+	while (p->live > 0) {
+		uint64_t now = mono_ms();
+		if (give_up == 0 && cancel && *cancel)
+			give_up = now + RUNNER_GRACE_MS;
+		if (give_up && now >= give_up) {
+			pool_abandon_locked(p);
+			break;
+		}
+		/* The cancel flag is not a condition: look again every 20 ms. */
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 20 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+	}
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Unfinished instances of a cancelled run: nothing will run them now. */
+static void
+mark_unrun(run_t *run, const runner_opts_t *o, bool capture_too)
+{
+	if (!(o->cancel && *o->cancel))
+		return;
+	for (size_t i = 0; i < run->n_results; i++) {
+		case_result_t *r = &run->results[i];
+		if (r->verdict != V_NONE || r->kept_xml ||
+		    (!capture_too && case_on_capture(r->tc)))
+			continue;
+		runner_mark_interrupted(r, RUNNER_INTERRUPTED);
+		r->start_ms = r->end_ms = wall_ms();
+	}
 }
 
 static bool
@@ -270,36 +553,18 @@ case_on_capture(const tcase_t *c)
 	return false;
 }
 
-/* Runs the pool's todo list on up to `jobs` threads and waits for them. */
-static void
-pool_drain(pool_t *p, unsigned jobs)
-{
-	if (jobs > p->n_todo)
-		jobs = (unsigned)p->n_todo;
-	if (jobs == 0)
-		return;
-	pthread_t *th = xcalloc(jobs, sizeof(*th));
-	unsigned started = 0;
-	for (unsigned k = 0; k < jobs; k++)
-		if (pthread_create(&th[k], NULL, worker, p) == 0)
-			started++;
-	if (started == 0)
-		worker(p);
-	for (unsigned k = 0; k < started; k++)
-		pthread_join(th[k], NULL);
-	free(th);
-}
-
 size_t
 runner_run(run_t *run, const runner_opts_t *o)
 {
 	instantiate(run, o);
-	pool_t p = { .run = run, .o = o };
-	pthread_mutex_init(&p.mu, NULL);
-	p.todo = xcalloc(run->n_results ? run->n_results : 1, sizeof(*p.todo));
+	if (o->adopt && o->adopt(run, o->adopt_arg) < 0)
+		return run->n_results;
+	pool_t *p = pool_new(run, o);
 	size_t *later = xcalloc(run->n_results ? run->n_results : 1, sizeof(*later));
 	size_t n_later = 0;
 	for (size_t i = 0; i < run->n_results; i++) {
+		if (run->results[i].kept_xml)
+			continue;	/* kept from the interrupted run, times and all */
 		if (run->results[i].verdict != V_NONE)
 			run->results[i].start_ms = run->results[i].end_ms = wall_ms();
 		else if (case_on_capture(run->results[i].tc))
@@ -307,18 +572,22 @@ runner_run(run_t *run, const runner_opts_t *o)
 		else if (case_disruptive(run->results[i].tc))
 			later[n_later++] = i;
 		else
-			p.todo[p.n_todo++] = i;
+			p->todo[p->n_todo++] = i;
 	}
 	/* Progress counts every case to run, both phases. */
-	size_t total = p.total = p.n_todo + n_later;
-	memcpy(p.todo + p.n_todo, later, n_later * sizeof(*later));
-	p.n_todo = total - n_later;
-	pool_drain(&p, o->jobs ? o->jobs : 4);
-	p.n_todo = total;
-	pool_drain(&p, 1);
-	pthread_mutex_destroy(&p.mu);
+	size_t total = p->total = p->n_todo + n_later;
+	memcpy(p->todo + p->n_todo, later, n_later * sizeof(*later));
+	p->n_todo = total - n_later;
+	pool_drain(p, o->jobs ? o->jobs : 4);
+	pthread_mutex_lock(&p->mu);
+	if (!p->abandoned)
+		p->n_todo = total;
+	pthread_mutex_unlock(&p->mu);
+	pool_drain(p, 1);
+	pthread_mutex_lock(&p->mu);
+	mark_unrun(run, o, false);
+	pool_release_locked(p);
 	free(later);
-	free(p.todo);
 	progress_clear(o->progress);
 	return run->n_results;
 }
@@ -326,25 +595,29 @@ runner_run(run_t *run, const runner_opts_t *o)
 void
 runner_run_capture(run_t *run, const runner_opts_t *o)
 {
-	pool_t p = { .run = run, .o = o };
-	pthread_mutex_init(&p.mu, NULL);
-	p.todo = xcalloc(run->n_results ? run->n_results : 1, sizeof(*p.todo));
+	pool_t *p = pool_new(run, o);
 	for (size_t i = 0; i < run->n_results; i++) {
 		case_result_t *r = &run->results[i];
-		if (r->verdict != V_NONE || !case_on_capture(r->tc))
+		if (r->verdict != V_NONE || r->kept_xml || !case_on_capture(r->tc))
 			continue;
+		if (o->cancel && *o->cancel) {
+			runner_mark_interrupted(r, RUNNER_INTERRUPTED);
+			r->start_ms = r->end_ms = wall_ms();
+			continue;
+		}
 		if (o->passive == NULL) {	/* nothing to look at: not run, and why */
 			set_outcome(r, V_NOT_RUN, o->passive_note ? o->passive_note
 			    : "there is no capture of this run to analyse");
 			r->start_ms = r->end_ms = wall_ms();
 			continue;
 		}
-		p.todo[p.n_todo++] = i;
+		p->todo[p->n_todo++] = i;
 	}
-	p.total = p.n_todo;
+	p->total = p->n_todo;
 	/* Reading the analysis is quick and needs no network: one thread. */
-	pool_drain(&p, 1);
-	pthread_mutex_destroy(&p.mu);
-	free(p.todo);
+	pool_drain(p, 1);
+	pthread_mutex_lock(&p->mu);
+	mark_unrun(run, o, true);
+	pool_release_locked(p);
 	progress_clear(o->progress);
 }

@@ -11,6 +11,7 @@
 #include "proto/ident.h"
 #include "proto/tls_hello.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -24,6 +25,9 @@ typedef struct probe_io {
 	service_t *svc;
 	evidence_t *ev;
 	uint64_t port_deadline;
+	/* How the first connection ended when it ended before a byte came: an
+	 * immediate reset or close is worth naming rather than "silent". */
+	const char *ended;
 } probe_io_t;
 
 static unsigned
@@ -167,6 +171,10 @@ first_contact(probe_io_t *io, unsigned banner_ms, unsigned wait_ms, uint8_t *ban
 			ssize_t r = *len[i] < cap[i]
 			    ? recv(c[i].fd, buf[i] + *len[i], cap[i] - *len[i], 0) : 0;
 			if (r <= 0) {
+				if (i == 0 && *len[0] == 0 && io->ended == NULL)
+					io->ended = r < 0 && errno == ECONNRESET
+					    ? "reset the connection at once, without a byte"
+					    : "closed the connection at once, without a byte";
 				conn_close(&c[i]);
 				open[i] = false;
 				continue;
@@ -367,7 +375,7 @@ discover_identify(service_t *svc, const discover_opts_t *o, evidence_t *ev)
 	if (parallel_probes(&io, wait, buf, sizeof(buf), &n))
 		return;
 	memset(&id, 0, sizeof(id));
-	id.how = n ? "unrecognised answer to probes" : "silent to every probe";
+	id.how = n ? "unrecognised answer to probes" : io.ended ? io.ended : "silent to every probe";
 	keep_banner(svc, buf, n);
 	set_ident(svc, &id, false, "unknown");
 }

@@ -71,9 +71,14 @@ rate_allows(unsigned rate, uint64_t t0, size_t started)
 	return started < rate + elapsed * rate / 1000;
 }
 
+/* A reset after the handshake (a device that accepts and resets at once,
+ * seen before the connect completion is polled) still proves the port open:
+ * only a refused SYN is closed. */
 static int
 classify_errno(int e)
 {
+	if (e == ECONNRESET || e == EPIPE)
+		return P_OPEN;
 	return e == ECONNREFUSED ? P_CLOSED : P_FILTERED;
 }
 

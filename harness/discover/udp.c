@@ -52,6 +52,11 @@ typedef struct job {
 	size_t first_len[KEEP_FIRST], n_first, first_total;
 	uint8_t *banner;
 	size_t banner_len;
+	/* Datagrams the probe refused, on a socket connected to the port: the
+	 * port is open and talking, just not in this probe's language. */
+	unsigned refused;
+	uint8_t *refused_first;
+	size_t refused_len;
 } job_t;
 
 typedef struct run {
@@ -190,8 +195,17 @@ job_readable(run_t *r, job_t *j, short revents, uint8_t *buf, size_t cap)
 			return;
 		}
 		udp_verdict_t v = j->x.probe->parse(&j->x, buf, (size_t)n);
-		if (v == UDP_REJECT)
+		if (v == UDP_REJECT) {
+			/* An echo of our own probe says nothing about the port. */
+			bool echo = j->first && n > 0 &&
+			    memmem(j->first, j->first_total, buf, (size_t)n) != NULL;
+			if (j->kind == K_UNICAST && !echo && j->refused++ == 0) {
+				j->refused_len = (size_t)n < BANNER_KEEP ? (size_t)n : BANNER_KEEP;
+				j->refused_first = xcalloc(1, j->refused_len + 1);
+				memcpy(j->refused_first, buf, j->refused_len);
+			}
 			continue;
+		}
 		if (j->banner == NULL) {
 			j->banner_len = (size_t)n < BANNER_KEEP ? (size_t)n : BANNER_KEEP;
 			j->banner = xcalloc(1, j->banner_len + 1);
@@ -379,6 +393,22 @@ publish(run_t *r, job_t *j, int port)
 	memset(&j->x.svc, 0, sizeof(j->x.svc));
 }
 
+/*
+ * A port that answered only with datagrams no probe accepted (a broken CoAP
+ * stack, garbage): open, and unidentified, which is what the inventory and
+ * the cases must hear, rather than "silent".
+ */
+static void
+publish_refused(run_t *r, job_t *j, int port)
+{
+	service_t *s = target_add_service(r->t, "udp", port, r->a);
+	s->how = xasprintf("answered, but the %s probe refused all %u datagram%s",
+	    j->x.probe->protocol, j->refused, j->refused == 1 ? "" : "s");
+	s->banner = (char *)j->refused_first;
+	s->banner_len = j->refused_len;
+	j->refused_first = NULL;
+}
+
 /* Jobs were planned port by port, so each port's jobs are contiguous. */
 static void
 collect(run_t *r, const int *ports, size_t n_ports)
@@ -388,6 +418,7 @@ collect(run_t *r, const int *ports, size_t n_ports)
 	for (size_t i = 0; i < n_ports; i++) {
 		job_t *winner = NULL;
 		bool closed = false;
+		size_t first = k;
 		for (; k < r->n_jobs && r->jobs[k].port_idx == i; k++) {
 			job_t *j = &r->jobs[k];
 			closed |= j->st == J_CLOSED;
@@ -400,7 +431,13 @@ collect(run_t *r, const int *ports, size_t n_ports)
 				publish(r, j, ports[i]);	/* same protocol: more facts */
 			}
 		}
-		if (winner == NULL && closed) {
+		job_t *talker = NULL;
+		for (size_t q = first; q < k && winner == NULL && talker == NULL; q++)
+			if (r->jobs[q].refused)
+				talker = &r->jobs[q];
+		if (talker) {
+			publish_refused(r, talker, ports[i]);
+		} else if (winner == NULL && closed) {
 			r->t->udp_closed++;
 		} else if (winner == NULL) {
 			r->t->udp_silent++;
@@ -495,6 +532,7 @@ discover_udp(target_t *t, const target_addr_t *a, const udp_opts_t *o,
 	for (size_t k = 0; k < r.n_jobs; k++) {
 		udp_exch_clear(&r.jobs[k].x);
 		free(r.jobs[k].banner);
+		free(r.jobs[k].refused_first);
 		free(r.jobs[k].first);
 	}
 	free(r.jobs);

@@ -353,7 +353,13 @@ run(probe_ctx_t *ctx)
 	} else if (path && *path) {
 		s.at.path = path;
 	} else if (strcmp(sv->protocol, "http") == 0 || strcmp(sv->protocol, "https") == 0) {
-		cred_http_realms(ctx, &realms);
+		char err[300];
+		size_t tried, unread = cred_http_realms(ctx, &realms, &tried, err, sizeof(err));
+		if (realms.n == 0 && unread > 0) {
+			st = probe_fail(ctx, PROBE_INCONCLUSIVE, "no login found, but %zu of the "
+			    "%zu paths tried could not be read (%s)", unread, tried, err);
+			goto out;
+		}
 		if (realms.n == 0) {
 			ev_set_bool(ev, "resistant", true);
 			ev_set_str(ev, "assessment", "no login found on this web service");

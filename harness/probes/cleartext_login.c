@@ -84,6 +84,10 @@ check_prompt(probe_ctx_t *ctx, const char **surface, bool *shell)
 	free(text);
 	if (*surface)
 		return PROBE_OK;
+	if (tlen >= RESP_MAX)
+		return probe_fail(ctx, PROBE_INCONCLUSIVE,
+		    "no login or shell prompt in the first %zu bytes of text (read no further)",
+		    tlen);
 	if (st == NET_TIMEOUT)
 		return probe_fail(ctx, PROBE_INCONCLUSIVE,
 		    "no login or shell prompt within %lld ms (%zu bytes of text)",

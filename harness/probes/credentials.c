@@ -385,7 +385,12 @@ run(probe_ctx_t *ctx)
 	ev_set_int(ev, "unique_skipped", drop_unique(ctx, &r.creds));
 	bool http = strcmp(s->protocol, "http") == 0 || strcmp(s->protocol, "https") == 0;
 	if (http && r.at.form_action == NULL) {
-		cred_http_realms(ctx, &realms);
+		size_t tried, unread = cred_http_realms(ctx, &realms, &tried, err, sizeof(err));
+		if (realms.n == 0 && unread > 0) {	/* a realm may be behind them */
+			st = probe_fail(ctx, PROBE_INCONCLUSIVE, "no login realm found, but %zu of "
+			    "the %zu paths tried could not be read (%s)", unread, tried, err);
+			goto out;
+		}
 		if (realms.n == 0) {	/* nothing asks for a password here */
 			ev_set_str(ev, "method", "http: no protected realm found");
 			goto out;

@@ -9,7 +9,12 @@
 #include "core/probe.h"
 #include "core/util.h"
 
-/* HTTP(S): the paths answering 401 with a challenge, tried in this order. */
-void cred_http_realms(probe_ctx_t *ctx, strlist_t *paths);
+/*
+ * HTTP(S): the paths answering 401 with a challenge, tried in this order.
+ * Returns how many of the *tried paths could not be read at all (err gets
+ * the first reason): with no realm found, those leave the question open.
+ */
+size_t cred_http_realms(probe_ctx_t *ctx, strlist_t *paths, size_t *tried, char *err,
+    size_t errlen);
 
 #endif

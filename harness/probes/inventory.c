@@ -28,6 +28,7 @@ static const field_spec_t fields[] = {
 	{ "declared_closed", VT_LIST, "services declared enabled that were not found" },
 	{ "rarely_needed", VT_LIST, "open services a consumer device rarely needs (telnet, FTP, TFTP, SNMP, ADB, debug shells)" },
 	{ "rarely_needed_undeclared", VT_LIST, "of those, the ones the DUT profile does not declare enabled (all of them without a profile)" },
+	{ "unidentified_undeclared", VT_LIST, "open services that did not identify themselves and the DUT profile does not declare enabled: each may be a rarely needed one" },
 	{ NULL, 0, NULL },
 };
 
@@ -76,6 +77,7 @@ run(probe_ctx_t *ctx)
 	ev_list_init(ev, "declared_closed");
 	ev_list_init(ev, "rarely_needed");
 	ev_list_init(ev, "rarely_needed_undeclared");
+	ev_list_init(ev, "unidentified_undeclared");
 	long long open = 0;
 	for (size_t i = 0; i < t->n_svcs; i++) {
 		const service_t *s = &t->svcs[i];
@@ -88,6 +90,8 @@ run(probe_ctx_t *ctx)
 		ev_list_push(ev, "open_services", desc);
 		const dut_iface_t *di = have ? declared(d, s->transport, s->port) : NULL;
 		const protocol_info_t *pi = protocol_find(s->protocol);
+		if (strcmp(s->protocol, "unknown") == 0 && !(di && di->enabled))
+			ev_list_push(ev, "unidentified_undeclared", key);
 		if (pi && pi->rarely_needed) {
 			bool ok = di && di->enabled;
 			ev_list_push(ev, "rarely_needed", key);

@@ -32,13 +32,31 @@ first_line(const uint8_t *p, size_t n, size_t skip, char *out, size_t outlen)
 	out[o] = '\0';
 }
 
+/*
+ * A shell prompt is the end of text: a last line of at most PROMPT_MAX
+ * printable characters ending in '#' or '$'.  Binary noise ends in those
+ * bytes too now and then, so the text read must also be mostly text: a
+ * device streaming garbage is not offering a shell.
+ */
+#define PROMPT_MAX 128
+
 bool
 ends_with_shell_prompt(const uint8_t *p, size_t n)
 {
+	size_t binary = 0;
+	for (size_t i = 0; i < n; i++)
+		binary += !isprint(p[i]) && !isspace(p[i]) && p[i] != '\0';
+	if (binary * 10 > n)
+		return false;
 	while (n && (p[n - 1] == ' ' || p[n - 1] == '\0' || p[n - 1] == '\r' ||
 	    p[n - 1] == '\n'))
 		n--;
-	return n && (p[n - 1] == '#' || p[n - 1] == '$');
+	if (n == 0 || (p[n - 1] != '#' && p[n - 1] != '$'))
+		return false;
+	for (size_t i = n, len = 0; i > 0 && p[i - 1] != '\n' && p[i - 1] != '\r'; i--, len++)
+		if (len >= PROMPT_MAX || (!isprint(p[i - 1]) && p[i - 1] != '\t'))
+			return false;
+	return true;
 }
 
 bool

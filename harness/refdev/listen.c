@@ -2,7 +2,9 @@
  * Listening sockets and the accept loop.  Each accepted connection gets its own
  * detached thread, up to REFDEV_MAX_CONNS at once; beyond that new connections
  * are closed straight away so that a flood cannot exhaust threads or memory.
- * The loop ends when the signalfd reports SIGINT or SIGTERM.
+ * UDP services are answered from this loop itself (udp.c): a datagram gets
+ * its reply at once, so no thread is worth its cost.  The loop ends when the
+ * signalfd reports SIGINT or SIGTERM.
  */
 #include "refdev.h"
 
@@ -36,13 +38,15 @@ static int
 open_one(refdev_t *rd, enum svc s, int want)
 {
 	const char *name = svc_get(s)->name;
+	bool udp = svc_get(s)->datagram != NULL;
 	const char *addr = rd->cfg.addr;
 	char port[16], where[160];
 	snprintf(port, sizeof(port), "%d", want == PORT_AUTO ? 0 : want);
 	fmt_addr(addr, want == PORT_AUTO ? 0 : want, where, sizeof(where));
 
 	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
-	                          .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	                          .ai_family = AF_UNSPEC,
+	                          .ai_socktype = udp ? SOCK_DGRAM : SOCK_STREAM };
 	struct addrinfo *ai = NULL;
 	int g = getaddrinfo(addr, port, &hints, &ai);
 	if (g != 0) {
@@ -58,7 +62,7 @@ open_one(refdev_t *rd, enum svc s, int want)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (ai->ai_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, BACKLOG) < 0)
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || (!udp && listen(fd, BACKLOG) < 0))
 			err = errno;
 	}
 	freeaddrinfo(ai);
@@ -76,6 +80,7 @@ open_one(refdev_t *rd, enum svc s, int want)
 		actual = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 		                                        : ((struct sockaddr_in *)&ss)->sin_port);
 	rd->lis[rd->nlis++] = (listener_t){ .svc = s, .fd = fd, .port = actual };
+	rd->bound_port[s] = actual;
 	return 0;
 }
 
@@ -200,9 +205,14 @@ serve(refdev_t *rd)
 				fprintf(stderr, "refdev: signal %u, stopping\n", si.ssi_signo);
 			break;
 		}
-		for (size_t i = 0; i < rd->nlis; i++)
-			if (p[i].revents)
+		for (size_t i = 0; i < rd->nlis; i++) {
+			if (!p[i].revents)
+				continue;
+			if (svc_get(rd->lis[i].svc)->datagram)
+				udp_readable(rd, &rd->lis[i]);
+			else
 				accept_some(rd, &rd->lis[i], &attr);
+		}
 	}
 	pthread_attr_destroy(&attr);
 }
@@ -225,4 +235,18 @@ refdev_wait_drained(refdev_t *rd, int max_ms)
 	bool done = rd->active == 0;
 	pthread_mutex_unlock(&rd->lock);
 	return done;
+}
+
+int
+refdev_port(const refdev_t *rd, enum svc s)
+{
+	return rd->bound_port[s];
+}
+
+char *
+refdev_base_url(const refdev_t *rd, enum svc s)
+{
+	char where[160];
+	fmt_addr(rd->cfg.addr, refdev_port(rd, s), where, sizeof(where));
+	return xasprintf("http://%s", where);
 }

@@ -76,6 +76,10 @@ usage(FILE *out)
 	}
 	fprintf(out,
 	    "  A service that is off by default runs when --port gives it a port.\n"
+	    "  coap and ssdp are UDP.  ssdp answers unicast M-SEARCH (ST ssdp:all,\n"
+	    "  upnp:rootdevice, its uuid or device type) with LOCATION\n"
+	    "  http://ADDR:UPNPPORT/description.xml; turning ssdp on also starts upnp\n"
+	    "  (on a free port unless --port upnp= says).\n"
 	    "\n"
 	    "Modes:\n"
 	    "  weak      What a cheap, badly made device looks like.\n"
@@ -90,12 +94,17 @@ usage(FILE *out)
 	    "              TLS 1.0 to 1.3, cipher list ALL at security level 0, client\n"
 	    "              renegotiation allowed.\n"
 	    "            debug: no login at all.\n"
+	    "            coap: GET /.well-known/core lists </sensors/temp> and </config>;\n"
+	    "              both readable and anyone may PUT /config (2.04 Changed).\n"
+	    "            upnp: /description.xml names maker, model, serial and UDN.\n"
 	    "  hardened  What EN 303 645 expects.  Only https and mqtts run by default.\n"
 	    "            Admin UI and telnet take admin with the per-device admin\n"
 	    "              password only; /status.json needs it too; failed logins are\n"
 	    "              delayed; security headers and HSTS are sent.\n"
 	    "            mqtt/mqtts: anonymous CONNECT refused (3.1.1 code 5, v5 0x87),\n"
 	    "              wrong credentials refused (4 / 0x86).\n"
+	    "            coap: the directory is public, every resource answers 4.01\n"
+	    "              Unauthorized (GET and PUT).\n"
 	    "            TLS: EC P-256 key, SHA-256 certificate with subjectAltName, TLS 1.2\n"
 	    "              minimum, ECDHE with AES-GCM or ChaCha20-Poly1305 only, security\n"
 	    "              level 2, no renegotiation.\n"
@@ -109,7 +118,8 @@ usage(FILE *out)
 	    "idle for the idle timeout is closed (MQTT: 1.5 x keep-alive if longer); no\n"
 	    "connection lives more than %d minutes; an HTTP request must arrive within\n"
 	    "30 s and a telnet login end within 60 s; HTTP request heads are capped at\n"
-	    "16 KiB and bodies at 8 KiB, MQTT packets at 64 KiB, input lines at 1 KiB.\n"
+	    "16 KiB and bodies at 8 KiB, MQTT packets at 64 KiB, input lines at 1 KiB,\n"
+	    "datagrams at 2 KiB.\n"
 	    "HTTP serves one request per connection (Connection: close).\n"
 	    "\n"
 	    "Output: once every listener is bound, one line on stdout such as\n"
@@ -145,7 +155,7 @@ parse_port(refdev_cfg_t *cfg, const char *spec)
 	free(name);
 	if (s < 0)
 		return usage_error("unknown service in --port '%s' (telnet, http, mqtt, https, "
-		                   "mqtts, debug)", spec);
+		                   "mqtts, debug, coap, ssdp, upnp)", spec);
 	const char *v = eq + 1;
 	if (strcmp(v, "off") == 0) {
 		cfg->port[s] = 0;
@@ -312,11 +322,21 @@ cfg_free(refdev_cfg_t *cfg)
 	free(cfg->cloud);
 }
 
-/* Fills in the defaults that depend on the mode; -1 if no service is left. */
+/*
+ * Fills in the defaults that depend on the mode; -1 if no service is left,
+ * -3 if SSDP would point at a description nobody serves.
+ */
 static int
 finish_cfg(refdev_cfg_t *cfg)
 {
 	int enabled = 0;
+	/* SSDP answers with a LOCATION: the description server comes with it. */
+	if (cfg->port[SVC_SSDP] != PORT_UNSET && cfg->port[SVC_SSDP] != 0) {
+		if (cfg->port[SVC_UPNP] == PORT_UNSET)
+			cfg->port[SVC_UPNP] = PORT_AUTO;
+		else if (cfg->port[SVC_UPNP] == 0)
+			return -3;
+	}
 	for (int s = 0; s < SVC_COUNT; s++) {
 		if (cfg->port[s] == PORT_UNSET) {
 			const svc_info_t *si = svc_get((enum svc)s);
@@ -447,6 +467,11 @@ main(int argc, char **argv)
 	int f = finish_cfg(&rd.cfg);
 	if (f == -1) {
 		rc = usage_error("%s", "every service is off: nothing to do");
+		goto out;
+	}
+	if (f == -3) {
+		rc = usage_error("%s", "ssdp needs the upnp service for its LOCATION: "
+		                 "do not turn upnp off");
 		goto out;
 	}
 	rc = 1;

@@ -4,7 +4,9 @@
  * tested.  Everything about a switch lives in its one registry row: its name,
  * the services it makes sense for, its help text and its handler.  A handler
  * either takes the connection over entirely (returns true) or sets a CF_* flag
- * that the I/O layer or the service honours (returns false).
+ * that the I/O layer or the service honours (returns false).  The switches of
+ * the UDP services (CoAP) only ever set flags, since there is no connection
+ * to take over.
  */
 #include "refdev.h"
 
@@ -70,22 +72,45 @@ mb_giant_banner(conn_t *c)
 	return false;
 }
 
-static bool
-mb_endless(conn_t *c)
+/* Sends chunk 20 times a second until the client goes or ENDLESS_MS pass. */
+static void
+send_endlessly(conn_t *c, const unsigned char *chunk, size_t n)
 {
-	unsigned char chunk[ENDLESS_RATE / 20];
-	fill_garbage(chunk, sizeof(chunk));
-	conn_log(c, "misbehave endless");
 	uint64_t start = mono_ms();
 	/* 20 chunks a second holds the rate without bursting a whole second. */
 	for (uint64_t sent = 0; mono_ms() - start < ENDLESS_MS; sent++) {
-		if (conn_write_raw(c, chunk, sizeof(chunk)) < 0)
+		if (conn_write_raw(c, chunk, n) < 0)
 			break;
 		uint64_t due = start + (sent + 1) * 50;
 		uint64_t now = mono_ms();
 		if (due > now && conn_sleep(c, (int)(due - now)) < 0)
 			break;
 	}
+}
+
+static bool
+mb_endless(conn_t *c)
+{
+	unsigned char chunk[ENDLESS_RATE / 20];
+	fill_garbage(chunk, sizeof(chunk));
+	conn_log(c, "misbehave endless");
+	send_endlessly(c, chunk, sizeof(chunk));
+	return true;
+}
+
+static bool
+mb_telnet_bad_iac(conn_t *c)
+{
+	/* IAC SB TERMINAL-TYPE SEND opens a subnegotiation that IAC SE never ends. */
+	static const unsigned char sb[] = { 0xff, 0xfa, 0x18, 0x01 };
+	unsigned char chunk[ENDLESS_RATE / 20];
+	fill_garbage(chunk, sizeof(chunk));
+	for (size_t i = 0; i < sizeof(chunk); i++)
+		if (chunk[i] == 0xff)
+			chunk[i] = 0x00; /* no IAC at all, so no IAC SE either */
+	conn_log(c, "misbehave telnet-bad-iac");
+	if (conn_write_raw(c, sb, sizeof(sb)) == 0)
+		send_endlessly(c, chunk, sizeof(chunk));
 	return true;
 }
 
@@ -141,6 +166,28 @@ mb_tls_truncated(conn_t *c)
 }
 
 static bool
+mb_tls_bad_length(conn_t *c)
+{
+	/*
+	 * A 38-byte record holding a ServerHello whose handshake header says
+	 * 65535 bytes, then a record header claiming 65535 bytes (more than TLS
+	 * allows) with 16 behind it; then silence, so a client that believes
+	 * either length waits for bytes that never come.
+	 */
+	unsigned char r[64] = { 0x16, 0x03, 0x03, 0x00, 0x26, 0x02, 0x00, 0xff, 0xff, 0x03, 0x03 };
+	if (tls_random(r + 11, 32) < 0)
+		memset(r + 11, 0x42, 32);
+	memcpy(r + 43, (const unsigned char[]){ 0x16, 0x03, 0x03, 0xff, 0xff }, 5);
+	if (tls_random(r + 48, 16) < 0)
+		memset(r + 48, 0x42, 16);
+	conn_log(c, "misbehave tls-bad-length");
+	await_client_hello(c);
+	if (conn_write_raw(c, r, sizeof(r)) == 0)
+		conn_drain(c, c->idle_ms);
+	return true;
+}
+
+static bool
 mb_bad_connack(conn_t *c)
 {
 	c->flags |= CF_BAD_CONNACK;
@@ -168,9 +215,67 @@ mb_http_bad_chunked(conn_t *c)
 	return false;
 }
 
+static bool
+mb_mqtt_bad_length(conn_t *c)
+{
+	c->flags |= CF_MQTT_BAD_LENGTH;
+	return false;
+}
+
+static bool
+mb_http_huge_body(conn_t *c)
+{
+	c->flags |= CF_HTTP_HUGE_BODY;
+	return false;
+}
+
+static bool
+mb_http_endless_chunked(conn_t *c)
+{
+	c->flags |= CF_HTTP_ENDLESS_CHUNKED;
+	return false;
+}
+
+static bool
+mb_upnp_entity_expansion(conn_t *c)
+{
+	c->flags |= CF_UPNP_ENTITY_EXPANSION;
+	return false;
+}
+
+static bool
+mb_upnp_external_entity(conn_t *c)
+{
+	c->flags |= CF_UPNP_EXTERNAL_ENTITY;
+	return false;
+}
+
+static bool
+mb_upnp_huge(conn_t *c)
+{
+	c->flags |= CF_UPNP_HUGE;
+	return false;
+}
+
+static bool
+mb_coap_malformed(conn_t *c)
+{
+	c->flags |= CF_COAP_MALFORMED;
+	return false;
+}
+
+static bool
+mb_coap_bad_length(conn_t *c)
+{
+	c->flags |= CF_COAP_BAD_LENGTH;
+	return false;
+}
+
 #define TLS_SVCS (SVC_BIT(SVC_HTTPS) | SVC_BIT(SVC_MQTTS))
 #define HTTP_SVCS (SVC_BIT(SVC_HTTP) | SVC_BIT(SVC_HTTPS))
 #define MQTT_SVCS (SVC_BIT(SVC_MQTT) | SVC_BIT(SVC_MQTTS))
+#define UPNP_SVCS SVC_BIT(SVC_UPNP)
+#define COAP_SVCS SVC_BIT(SVC_COAP)
 
 typedef struct misbehave {
 	const char *name;
@@ -203,6 +308,40 @@ static const misbehave_t registry[] = {
 	{ "http-bad-chunked", HTTP_SVCS,
 	  "answer with Transfer-Encoding: chunked and an overflowing chunk size, then close",
 	  mb_http_bad_chunked },
+	{ "http-huge-body", HTTP_SVCS,
+	  "answer with Content-Length: 10737418240 (10 GiB) and stream the body at 16 MiB/s "
+	  "until the client goes or 60 seconds pass",
+	  mb_http_huge_body },
+	{ "http-endless-chunked", HTTP_SVCS,
+	  "answer with Transfer-Encoding: chunked and chunks of up to 64 KiB at 16 MiB/s, "
+	  "never the last chunk, until the client goes or 60 seconds pass",
+	  mb_http_endless_chunked },
+	{ "mqtt-bad-length", MQTT_SVCS,
+	  "answer CONNECT with 20 80 80 80 80 01 00 00: a CONNACK whose remaining length "
+	  "is five bytes long (invalid; 268435456 read leniently), then only read",
+	  mb_mqtt_bad_length },
+	{ "upnp-entity-expansion", UPNP_SVCS,
+	  "serve the UPnP description with a billion-laughs DTD (lol1..lol9, ten references "
+	  "each) expanded in friendlyName",
+	  mb_upnp_entity_expansion },
+	{ "upnp-external-entity", UPNP_SVCS,
+	  "serve the UPnP description with external entities SYSTEM \"file:///etc/passwd\" "
+	  "and SYSTEM \"http://ADDR:PORT/xxe\" (this device) and a parameter entity for "
+	  "/xxe?dtd; any request for /xxe prints 'XXE FETCHED' on stderr, even with --quiet",
+	  mb_upnp_external_entity },
+	{ "upnp-huge", UPNP_SVCS,
+	  "serve a well-formed UPnP description of 100 MiB (Content-Length: 104857600), "
+	  "generated as it is sent",
+	  mb_upnp_huge },
+	{ "coap-malformed", COAP_SVCS,
+	  "answer every request with four invalid messages echoing its id and token: token "
+	  "length 15, option delta nibble 15, option length nibble 15, an option header cut "
+	  "short",
+	  mb_coap_malformed },
+	{ "coap-bad-length", COAP_SVCS,
+	  "answer every request with two messages whose Content-Format option claims 253 "
+	  "and 65804 bytes, past the end of the datagram",
+	  mb_coap_bad_length },
 	{ "silence", SVC_ALL,
 	  "accept, never send anything, close when the client goes or after the idle limit",
 	  mb_silence },
@@ -221,6 +360,14 @@ static const misbehave_t registry[] = {
 	{ "tls-truncated", TLS_SVCS,
 	  "answer the ClientHello with the first 20 bytes of a ServerHello record, then close",
 	  mb_tls_truncated },
+	{ "tls-bad-length", TLS_SVCS,
+	  "answer the ClientHello with a 38-byte record whose ServerHello claims 65535 bytes, "
+	  "then a record header claiming 65535 bytes with 16 after it, then only read",
+	  mb_tls_bad_length },
+	{ "telnet-bad-iac", SVC_BIT(SVC_TELNET),
+	  "send IAC SB TERMINAL-TYPE SEND, then random bytes without any IAC (so never IAC "
+	  "SE) at 1 MB/s until the client closes or 60 seconds pass",
+	  mb_telnet_bad_iac },
 };
 
 _Static_assert(ARRAY_LEN(registry) <= 32, "misbehave bits must fit a uint32_t");
@@ -249,7 +396,7 @@ static int
 parse_one(refdev_cfg_t *cfg, const char *spec, size_t len, char *err, size_t errlen)
 {
 	const char *colon = memchr(spec, ':', len);
-	uint32_t svcs = SVC_ALL;
+	uint32_t svcs = SVC_EVERY;
 	bool scoped = false;
 	const char *name = spec;
 	size_t nlen = len;
@@ -317,6 +464,15 @@ misbehave_apply(conn_t *c)
 	return false;
 }
 
+unsigned
+misbehave_flags(refdev_t *rd, enum svc s)
+{
+	/* A UDP service's switches only set flags, so a stand-in connection will do. */
+	conn_t c = { .rd = rd, .svc = s, .fd = -1 };
+	(void)misbehave_apply(&c);
+	return c.flags;
+}
+
 /* Prints text word-wrapped to 79 columns, every line indented by `indent`. */
 static void
 wrap(FILE *out, const char *text, int indent, int first_col)
@@ -352,11 +508,16 @@ misbehave_help(FILE *out)
 		for (int s = 0; s < SVC_COUNT; s++)
 			if (registry[i].svcs & SVC_BIT(s))
 				strlist_push(&l, svc_get((enum svc)s)->name);
-		char *svcs = registry[i].svcs == SVC_ALL ? xstrdup("all services")
+		char *svcs = registry[i].svcs == SVC_ALL ? xstrdup("all TCP services")
 		                                         : strlist_join(&l, ", ");
 		char *text = xasprintf("%s [%s]", registry[i].help, svcs);
+		int col = 2 + (int)strlen(registry[i].name);
 		fprintf(out, "  %s", registry[i].name);
-		wrap(out, text, 21, 2 + (int)strlen(registry[i].name));
+		if (col >= 20) { /* no room for the text beside the name */
+			fputc('\n', out);
+			col = 0;
+		}
+		wrap(out, text, 21, col);
 		free(text);
 		free(svcs);
 		strlist_free(&l);

@@ -36,13 +36,20 @@ enum svc {
 	SVC_HTTPS,
 	SVC_MQTTS,
 	SVC_DEBUG,
+	SVC_COAP,
+	SVC_SSDP,
+	SVC_UPNP,
 	SVC_COUNT
 };
 
 #define SVC_BIT(s) (1u << (s))
-#define SVC_ALL ((1u << SVC_COUNT) - 1)
+#define SVC_EVERY ((1u << SVC_COUNT) - 1)
+#define SVC_UDP (SVC_BIT(SVC_COAP) | SVC_BIT(SVC_SSDP))
+/* Every stream service: the generic switches (silence, reset...) need a connection. */
+#define SVC_ALL (SVC_EVERY & ~SVC_UDP)
 
 typedef struct conn conn_t;
+typedef struct dgram dgram_t;
 
 /* Static description of a service: its name, default ports and handler. */
 typedef struct svc_info {
@@ -51,7 +58,8 @@ typedef struct svc_info {
 	int hardened_port;
 	bool tls;
 	const char *what;   /* one line for --help */
-	void (*run)(conn_t *c);
+	void (*run)(conn_t *c);            /* TCP: serves one accepted connection */
+	void (*datagram)(const dgram_t *d); /* UDP: answers one datagram (run is NULL) */
 } svc_info_t;
 
 const svc_info_t *svc_get(enum svc s);
@@ -85,6 +93,16 @@ typedef struct listener {
 	int port;   /* actual port once bound */
 } listener_t;
 
+/* svc_coap.c's state; only the thread running serve() touches it. */
+#define COAP_CONFIG_MAX 512
+typedef struct coap_state {
+	bool ready;
+	uint16_t next_mid;   /* message ids of our non-confirmable responses */
+	unsigned char config[COAP_CONFIG_MAX];
+	size_t config_len;
+	int config_cf;       /* its Content-Format */
+} coap_state_t;
+
 /*
  * Process-wide state.  stop_rd becomes readable (and stays so: it is never
  * drained) once shutdown begins, so every connection thread polls it too.
@@ -96,6 +114,9 @@ typedef struct refdev {
 	int stop_rd, stop_wr;
 	listener_t lis[SVC_COUNT];
 	size_t nlis;
+	/* Each service's bound port, 0 when off: set before any thread starts and
+	 * kept through shutdown, so connection threads may read it unlocked. */
+	int bound_port[SVC_COUNT];
 	pthread_mutex_t lock;
 	pthread_cond_t drained;
 	int active;
@@ -109,6 +130,7 @@ typedef struct refdev {
 	socklen_t cloud_len;
 	pthread_t cloud_sink, cloud_tele;
 	int cloud_threads;             /* started, to join */
+	coap_state_t coap;
 } refdev_t;
 
 /* cloud.c: --cloud.  start: 0, or prints why and returns -1; stop joins
@@ -129,6 +151,14 @@ enum {
 	CF_HTTP_NO_CRLF = 1u << 3,
 	CF_HTTP_HUGE_HEADERS = 1u << 4,
 	CF_HTTP_BAD_CHUNKED = 1u << 5,
+	CF_MQTT_BAD_LENGTH = 1u << 6,
+	CF_HTTP_HUGE_BODY = 1u << 7,
+	CF_HTTP_ENDLESS_CHUNKED = 1u << 8,
+	CF_UPNP_ENTITY_EXPANSION = 1u << 9,
+	CF_UPNP_EXTERNAL_ENTITY = 1u << 10,
+	CF_UPNP_HUGE = 1u << 11,
+	CF_COAP_MALFORMED = 1u << 12,
+	CF_COAP_BAD_LENGTH = 1u << 13,
 };
 
 #define CONN_RX_SIZE 4096
@@ -171,7 +201,38 @@ void conn_log(conn_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 
 /* misbehave.c: the --misbehave registry. */
 int misbehave_parse(refdev_cfg_t *cfg, const char *list, char *err, size_t errlen);
 bool misbehave_apply(conn_t *c);   /* true when a switch consumed the connection */
+unsigned misbehave_flags(refdev_t *rd, enum svc s); /* CF_* of a UDP service */
 void misbehave_help(FILE *out);
+
+/* stream.c: a body generated on the fly, never held in memory. */
+#define STREAM_ENDLESS UINT64_MAX
+typedef struct stream {
+	uint64_t len;      /* bytes of body, or STREAM_ENDLESS */
+	bool chunked;      /* HTTP/1.1 chunks; an endless body never gets its last one */
+	/* Writes the body bytes from offset off into buf; returns how many (1..cap). */
+	size_t (*fill)(const void *arg, uint64_t off, unsigned char *buf, size_t cap);
+	const void *arg;
+	uint64_t rate;     /* bytes per second; 0: as fast as the client reads */
+	int max_ms;        /* stop after this long; 0: only the connection's limits */
+} stream_t;
+int stream_send(conn_t *c, const stream_t *s); /* 0 once len bytes went, else -1 */
+size_t stream_fill_text(const void *arg, uint64_t off, unsigned char *buf, size_t cap);
+
+/* udp.c: the UDP services.  A dgram_t is one datagram received. */
+struct dgram {
+	refdev_t *rd;
+	enum svc svc;
+	int fd;
+	const struct sockaddr_storage *from;
+	socklen_t fromlen;
+	const char *peer;
+	const unsigned char *p;
+	size_t n;
+};
+void udp_readable(refdev_t *rd, const listener_t *l);
+void udp_reply(const dgram_t *d, const void *p, size_t n);
+void udp_log(const dgram_t *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *udp_printable(const char *in, char *out, size_t cap); /* '?' for the rest */
 
 /* tls.c */
 SSL_CTX *tls_ctx_new(enum refdev_mode mode, bool quiet, char *err, size_t errlen);
@@ -185,12 +246,17 @@ int listeners_open(refdev_t *rd);  /* 0, or prints why and returns -1 */
 void listeners_close(refdev_t *rd);
 void serve(refdev_t *rd);          /* until SIGINT/SIGTERM */
 bool refdev_wait_drained(refdev_t *rd, int max_ms);
+int refdev_port(const refdev_t *rd, enum svc s);   /* bound port, 0 when off */
+/* "http://ADDR:PORT" of service s, [ADDR] for IPv6; caller frees. */
+char *refdev_base_url(const refdev_t *rd, enum svc s);
 
 /* Services. */
 void svc_telnet_run(conn_t *c);
 void svc_debug_run(conn_t *c);
 void svc_http_run(conn_t *c);
 void svc_mqtt_run(conn_t *c);
+void svc_coap_datagram(const dgram_t *d);
+void svc_ssdp_datagram(const dgram_t *d);
 
 /* term.c: line input over a connection, with optional telnet handling. */
 typedef struct term term_t;

@@ -5,14 +5,18 @@
  * configuration to anyone at /api/config, no login asked; hardened mode
  * wants the per-device password, hides /status.json, has no /api/config,
  * slows down failed logins and sends the usual security headers.  Every byte
- * of the request goes through a hard cap before it is looked at.
+ * of the request goes through a hard cap before it is looked at.  The same
+ * server answers on the upnp port, where it serves only the UPnP description
+ * (upnp_desc.c) and notes any fetch of the external-entity bait.
  */
 #include "refdev.h"
 #include "refdev/http_parse.h"
+#include "refdev/upnp_desc.h"
 
 #include "core/util.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,6 +24,9 @@
 
 #define RESPONSE_MAX (4u * 1024 * 1024)
 #define HUGE_HEADER_LINES 10000
+#define HUGE_BODY_LEN (10ull * 1024 * 1024 * 1024)
+#define HUGE_BODY_RATE (16u * 1024 * 1024) /* bytes per second */
+#define HUGE_BODY_MS 60000
 #define FAIL_DELAY_MS 1000
 #define REQUEST_MS 30000
 
@@ -36,6 +43,8 @@ typedef struct resp {
 	const char *ctype;
 	strlist_t headers;   /* "Name: value", no line end */
 	char *body;
+	bool streamed;       /* the body is `stream`, not `body` */
+	stream_t stream;
 } resp_t;
 
 static const char *
@@ -88,7 +97,7 @@ static int
 send_response(conn_t *c, const http_req_t *rq, resp_t *r)
 {
 	const char *eol = (c->flags & CF_HTTP_NO_CRLF) ? "\n" : "\r\n";
-	bool chunked = (c->flags & CF_HTTP_BAD_CHUNKED) != 0;
+	bool chunked = (c->flags & CF_HTTP_BAD_CHUNKED) != 0 && !r->streamed;
 	size_t blen = r->body ? strlen(r->body) : 0;
 	buf_t b;
 	buf_init(&b, RESPONSE_MAX);
@@ -99,7 +108,8 @@ send_response(conn_t *c, const http_req_t *rq, resp_t *r)
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 
 	buf_printf(&b, "HTTP/1.1 %d %s%s", r->code, reason(r->code), eol);
-	buf_printf(&b, "Server: refdev-httpd/1.0%sDate: %s%s", eol, date, eol);
+	buf_printf(&b, "Server: %s%sDate: %s%s",
+	    c->svc == SVC_UPNP ? UPNP_SERVER : "refdev-httpd/1.0", eol, date, eol);
 	if (r->ctype)
 		buf_printf(&b, "Content-Type: %s%s", r->ctype, eol);
 	for (size_t i = 0; i < r->headers.n; i++)
@@ -114,8 +124,10 @@ send_response(conn_t *c, const http_req_t *rq, resp_t *r)
 	if (c->flags & CF_HTTP_HUGE_HEADERS)
 		for (int i = 0; i < HUGE_HEADER_LINES; i++)
 			buf_printf(&b, "X-Refdev-Filler-%05d: %040d%s", i, i, eol);
-	if (chunked)
+	if (chunked || (r->streamed && r->stream.chunked))
 		buf_printf(&b, "Transfer-Encoding: chunked%s", eol);
+	else if (r->streamed)
+		buf_printf(&b, "Content-Length: %llu%s", (unsigned long long)r->stream.len, eol);
 	else
 		buf_printf(&b, "Content-Length: %zu%s", blen, eol);
 	buf_printf(&b, "Connection: close%s%s", eol, eol);
@@ -124,11 +136,13 @@ send_response(conn_t *c, const http_req_t *rq, resp_t *r)
 		buf_printf(&b, "ffffffffffffffffffffffff%s", eol);
 		if (!rq->head && blen)
 			buf_append(&b, r->body, blen < 64 ? blen : 64);
-	} else if (!rq->head && blen) {
+	} else if (!rq->head && blen && !r->streamed) {
 		buf_append(&b, r->body, blen);
 	}
 	int rc = conn_write(c, b.data, b.len);
 	buf_free(&b);
+	if (rc == 0 && r->streamed && !rq->head)
+		rc = stream_send(c, &r->stream);
 	return rc;
 }
 
@@ -297,11 +311,64 @@ authorized(conn_t *c, const http_req_t *rq, resp_t *r)
 	return false;
 }
 
+/* The upnp port: the description SSDP points at, and the XXE bait. */
+static void
+route_upnp(conn_t *c, const http_req_t *rq, resp_t *r)
+{
+	bool get = strcmp(rq->method, "GET") == 0 || rq->head;
+	if (strcmp(rq->path, UPNP_XXE_PATH) == 0) {
+		if (get)
+			resp_set(r, 200, "text/plain", xstrdup(UPNP_XXE_BODY));
+	} else if (strcmp(rq->path, UPNP_DESC_PATH) == 0) {
+		if (get && (c->flags & CF_UPNP_HUGE)) {
+			resp_set(r, 200, "text/xml; charset=\"utf-8\"", NULL);
+			r->streamed = true;
+			r->stream = (stream_t){ .len = UPNP_HUGE_LEN, .fill = upnp_huge_fill };
+		} else if (get) {
+			unsigned hostile = 0;
+			if (c->flags & CF_UPNP_ENTITY_EXPANSION)
+				hostile |= UPNP_ENTITY_EXPANSION;
+			if (c->flags & CF_UPNP_EXTERNAL_ENTITY)
+				hostile |= UPNP_EXTERNAL_ENTITY;
+			char *base = refdev_base_url(c->rd, SVC_UPNP);
+			resp_set(r, 200, "text/xml; charset=\"utf-8\"",
+			    upnp_desc_doc(hostile, base));
+			free(base);
+		}
+	} else {
+		resp_error(r, 404);
+		return;
+	}
+	if (r->code == 0) {
+		resp_error(r, 405);
+		strlist_push(&r->headers, "Allow: GET, HEAD");
+	}
+}
+
+/* http-huge-body, http-endless-chunked: whatever the answer, its body outlasts the client. */
+static void
+huge_body(conn_t *c, resp_t *r)
+{
+	if (!(c->flags & (CF_HTTP_HUGE_BODY | CF_HTTP_ENDLESS_CHUNKED)))
+		return;
+	bool chunked = !(c->flags & CF_HTTP_HUGE_BODY);
+	conn_log(c, "misbehave %s", chunked ? "http-endless-chunked" : "http-huge-body");
+	r->ctype = "application/octet-stream";
+	r->streamed = true;
+	r->stream = (stream_t){ .len = chunked ? STREAM_ENDLESS : HUGE_BODY_LEN,
+	                        .chunked = chunked, .fill = stream_fill_text,
+	                        .rate = HUGE_BODY_RATE, .max_ms = HUGE_BODY_MS };
+}
+
 static void
 route(conn_t *c, const http_req_t *rq, resp_t *r)
 {
 	bool get = strcmp(rq->method, "GET") == 0 || rq->head;
 	const char *p = rq->path;
+	if (c->svc == SVC_UPNP) {
+		route_upnp(c, rq, r);
+		return;
+	}
 	if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
 		if (get)
 			resp_set(r, 200, "text/html; charset=utf-8", login_page(NULL));
@@ -350,9 +417,14 @@ svc_http_run(conn_t *c)
 		strcpy(rq->method, "GET");
 		resp_error(&r, status);
 	} else {
+		/* Loud even with --quiet: tests assert that no client ever gets here. */
+		if (strcmp(rq->path, UPNP_XXE_PATH) == 0)
+			fprintf(stderr, "refdev: XXE FETCHED: %s %s asked for %s\n",
+			    svc_get(c->svc)->name, c->peer, rq->path);
 		route(c, rq, &r);
 		conn_log(c, "%s %s -> %d", rq->method, rq->path, r.code);
 	}
+	huge_body(c, &r);
 	if (send_response(c, rq, &r) == 0)
 		(void)conn_greeted(c);
 out:

@@ -270,6 +270,18 @@ svc_mqtt_run(conn_t *c)
 		send_connack(&s, 0x01); /* unacceptable protocol version */
 		goto out;
 	}
+	if (c->flags & CF_MQTT_BAD_LENGTH) {
+		/*
+		 * A five-byte Remaining Length (MQTT allows four) which, read
+		 * leniently, claims 268435456 bytes; then the two bytes of a real
+		 * CONNACK body and nothing more, however long the client waits.
+		 */
+		static const unsigned char bad[] = { 0x20, 0x80, 0x80, 0x80, 0x80, 0x01, 0x00, 0x00 };
+		conn_log(c, "sending CONNACK with a bad remaining length");
+		if (conn_write(c, bad, sizeof(bad)) == 0)
+			conn_drain(c, c->idle_ms);
+		goto out;
+	}
 	if (c->flags & CF_BAD_CONNACK) {
 		static const unsigned char bad[] = { 0x20, 0x7f, 0x00 };
 		conn_log(c, "sending malformed CONNACK");

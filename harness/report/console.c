@@ -179,6 +179,16 @@ report_console(const run_t *r, FILE *out, bool color)
 		    color ? "\033[0m" : "", why);
 		free(why);
 	}
+	for (size_t i = 0; i < r->n_resumes; i++) {
+		const run_resume_t *u = &r->resumes[i];
+		char ts[40];
+		fmt_utc(u->start_ms, ts, sizeof(ts));
+		char *cause = escape_str(u->cause ? u->cause : "an interruption");
+		fprintf(out, "Resumed: %s after %s: %zu result%s kept, %zu instance%s run again\n",
+		    ts, cause, u->kept, u->kept == 1 ? "" : "s", u->rerun,
+		    u->rerun == 1 ? "" : "s");
+		free(cause);
+	}
 	for (size_t i = 0; i < r->n_evrefs; i++) {
 		char *f = escape_str(r->evrefs[i].file);
 		fprintf(out, "Evidence: %s\n", f ? f : "-");

@@ -109,6 +109,14 @@ report_write_junit(const run_t *r, const char *path, char *err, size_t errlen)
 	xmlw_attr(&x, "hostname", r->hostname);
 
 	xmlw_start(&x, "properties");
+	/* A CI job must be able to tell a stopped run (and a resumed one)
+	 * from a complete first run without reading report.xml. */
+	char *resumed = NULL;
+	if (r->n_resumes > 0) {
+		const run_resume_t *u = &r->resumes[r->n_resumes - 1];
+		resumed = xasprintf("%zu time%s; last: %zu kept, %zu run again", r->n_resumes,
+		    r->n_resumes == 1 ? "" : "s", u->kept, u->rerun);
+	}
 	const struct {
 		const char *name, *value;
 	} props[] = {
@@ -116,6 +124,8 @@ report_write_junit(const run_t *r, const char *path, char *err, size_t errlen)
 		{ "iotcert.target", r->target_host },
 		{ "iotcert.scheme", r->scheme ? r->scheme->name : NULL },
 		{ "iotcert.interrupted", r->interrupted },
+		{ "iotcert.interrupted.cause", r->interrupted ? r->stop_cause : NULL },
+		{ "iotcert.resumed", resumed },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(props); i++) {
 		if (props[i].value == NULL)
@@ -126,6 +136,7 @@ report_write_junit(const run_t *r, const char *path, char *err, size_t errlen)
 		xmlw_end(&x);
 	}
 	xmlw_end(&x);
+	free(resumed);
 
 	for (size_t i = 0; i < r->n_results; i++) {
 		const case_result_t *c = &r->results[i];

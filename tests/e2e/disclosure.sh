@@ -148,7 +148,7 @@ t0=$(date +%s)
 run endless $NET.5 --dut profiles/devices/refdev-weak.yaml --timeout 60000
 took=$(( $(date +%s) - t0 ))
 [ "$RC" -le 1 ] && ok "run completes (exit $RC)" || bad "exit $RC: $(tail -3 "$T/endless.log")"
-[ "$took" -lt 45 ] && ok "finished in ${took}s despite endless output" || bad "took ${took}s"
+[ "$took" -lt $((45 * ${IOTCERT_TEST_SLOWDOWN:-1})) ] && ok "finished in ${took}s despite endless output" || bad "took ${took}s"
 assert_eq "FAIL from the other interfaces" FAIL "$(verdict "$R" $CASE)"
 assert_eq "https still examined" "https /status.json" "$(finding 8443 serial RD100-000123 source)"
 

@@ -8,6 +8,7 @@
  * binary every test prints SKIP.
  */
 #include "check_main.h"
+#include "test_daemons.h"
 
 #include "auth/auth.h"
 #include "core/target.h"
@@ -66,30 +67,10 @@ start(int i, const char *addr, char *const extra[])
 	for (size_t j = 0; extra[j] && k + 1 < sizeof(argv) / sizeof(argv[0]); j++)
 		argv[k++] = extra[j];
 	argv[k] = NULL;
-	pid_t pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execv(bin, argv);
-		_exit(127);
-	}
-	uint64_t until = mono_ms() + 10000;
-	char *line = NULL;
-	size_t len = 0;
-	while (mono_ms() < until && waitpid(pid, NULL, WNOHANG) == 0) {
-		if (read_file_capped(ready, 4096, &line, &len) == 0 && len > 0)
-			break;
-		free(line);
-		line = NULL;
-		usleep(50 * 1000);
-	}
-	if (line == NULL) {
-		printf("SKIP: refdev on %s did not start (see %s)\n", addr, log);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+	char *line;
+	pid_t pid = spawn_until_ready(argv, ready, log, &line);
+	if (pid < 0)
 		return false;
-	}
 	free(line);
 	R.pid[i] = pid;
 	return true;

@@ -308,4 +308,40 @@ td_sshd(td_lab_t *lab, const char *name, int port, const char *conf)
 	return up;
 }
 
+/*
+ * Starts argv[0] (argv NULL-terminated) with stdout and stderr in log and
+ * waits up to 10 s for it to write its ready line into the file ready (the
+ * reference device's --ready-file).  Returns the pid with *line the ready
+ * line (the caller frees it); -1 with the child killed when it never
+ * becomes ready, after printing a SKIP naming the log.
+ */
+static inline pid_t
+spawn_until_ready(char *const argv[], const char *ready, const char *log, char **line)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	uint64_t until = mono_ms() + 10000;
+	size_t len = 0;
+	*line = NULL;
+	while (pid > 0 && mono_ms() < until && waitpid(pid, NULL, WNOHANG) == 0) {
+		if (read_file_capped(ready, 4096, line, &len) == 0 && len > 0)
+			return pid;
+		free(*line);
+		*line = NULL;
+		usleep(50 * 1000);
+	}
+	printf("SKIP: %s did not start (see %s)\n", argv[0], log);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return -1;
+}
+
 #endif

@@ -158,6 +158,32 @@ START_TEST(adb_and_coap_tcp)
 }
 END_TEST
 
+/* A prompt is printable text ending in '#' or '$'; binary noise that
+ * happens to end in one is not a shell (telnet-bad-iac found this). */
+START_TEST(shell_prompts)
+{
+	static const char busybox[] = "BusyBox v1.36.1 built-in shell (ash)\r\n\r\n~ # ";
+	ck_assert(ends_with_shell_prompt((const uint8_t *)busybox, sizeof(busybox) - 1));
+	ck_assert(ends_with_shell_prompt((const uint8_t *)"$ ", 2));
+	ck_assert(ends_with_shell_prompt((const uint8_t *)"login ok\nroot@cam:/#\r\n", 22));
+	ck_assert(!ends_with_shell_prompt((const uint8_t *)"login: ", 7));
+	uint8_t noise[4096];
+	uint32_t x = 2463534242u;
+	for (size_t i = 0; i < sizeof(noise); i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		noise[i] = (uint8_t)(x == 0xff ? 0xfe : x);
+	}
+	memcpy(noise + sizeof(noise) - 3, "\n# ", 3);
+	ck_assert(!ends_with_shell_prompt(noise, sizeof(noise)));
+	/* Text, but a last line no prompt is that long. */
+	char longline[300];
+	memset(longline, 'a', sizeof(longline));
+	longline[sizeof(longline) - 1] = '#';
+	ck_assert(!ends_with_shell_prompt((const uint8_t *)longline, sizeof(longline)));
+	ck_assert(!ends_with_shell_prompt((const uint8_t *)"ab\x01\x02#", 5));
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -169,6 +195,7 @@ suite(void)
 	tcase_add_test(t, banners);
 	tcase_add_test(t, http_and_mqtt);
 	tcase_add_test(t, adb_and_coap_tcp);
+	tcase_add_test(t, shell_prompts);
 	suite_add_tcase(s, t);
 	return s;
 }

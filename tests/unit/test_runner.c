@@ -5,6 +5,7 @@
  * network: it compares an inventory with a DUT profile.
  */
 #include "check_main.h"
+#include "runner_fixture.h"
 #include "core/runner.h"
 #include "core/util.h"
 
@@ -25,26 +26,6 @@ mk_target(void)
 	s->protocol = xstrdup("debug-shell");
 	t->ports_scanned = 10;
 	return t;
-}
-
-static tcase_t *
-mk_case(const char *id, const char *svc, const char *probe)
-{
-	tcase_t *c = xcalloc(1, sizeof(*c));
-	c->id = xstrdup(id);
-	c->title = xstrdup(id);
-	c->file = xstrdup("mem.yaml");
-	c->maps = xcalloc(1, sizeof(*c->maps));
-	c->maps[0].framework = xstrdup("en303645");
-	c->maps[0].edition = xstrdup("2.1.1");
-	c->maps[0].ref = xstrdup("5.6-1");
-	c->n_maps = 1;
-	if (svc)
-		strlist_push(&c->services, svc);
-	c->steps = xcalloc(1, sizeof(*c->steps));
-	c->steps[0].probe = xstrdup(probe);
-	c->n_steps = 1;
-	return c;
 }
 
 static void
@@ -75,15 +56,6 @@ mk_dut(void)
 	d->ics[0].detail = xstrdup("no debug port");
 	d->n_ics = 1;
 	return d;
-}
-
-static const case_result_t *
-find(const run_t *r, const char *inst)
-{
-	for (size_t i = 0; i < r->n_results; i++)
-		if (strcmp(r->results[i].instance, inst) == 0)
-			return &r->results[i];
-	return NULL;
 }
 
 START_TEST(instantiation_and_verdicts)
@@ -215,6 +187,73 @@ START_TEST(cancelled_run_is_not_run)
 }
 END_TEST
 
+/* An open port that did not identify itself might be the service a case
+ * looks for: "no such service" must not become a PASS then. */
+START_TEST(unidentified_port_is_no_pass)
+{
+	target_t *t = mk_target();
+	for (int port = 7000; port < 7006; port++)
+		target_add_service(t, "tcp", port, &addr);	/* protocol "unknown" */
+	caseset_t cs = { 0 };
+	caseset_add(&cs, mk_case("NONE", "ftp", "service-inventory"));
+	caseset_add(&cs, mk_case("PER", "telnet", "service-inventory"));
+	caseset_add(&cs, mk_case("INV", NULL, "service-inventory"));
+	run_t *r = run_new();
+	runner_opts_t o = { .cases = &cs, .target = t };
+	runner_run(r, &o);
+	/* Any of them may be a rarely needed service. */
+	ck_assert_uint_eq(ev_get(find(r, "INV")->ev, "unidentified_undeclared")->n_items, 6);
+	const case_result_t *c = find(r, "NONE");
+	ck_assert_int_eq(c->verdict, V_INCONCLUSIVE);
+	ck_assert_str_eq(c->reason, "no ftp service identified, but tcp/7000, tcp/7001, "
+	    "tcp/7002, tcp/7003 and 2 more did not identify themselves: if one of them "
+	    "is ftp it was not tested");
+	ck_assert_int_eq(find(r, "PER@tcp/2323")->verdict, V_PASS);
+	run_free(r);
+
+	/* A UDP-only case cannot hide behind TCP ports. */
+	caseset_t udp = { 0 };
+	caseset_add(&udp, mk_case("DTLS", "tls/udp", "service-inventory"));
+	r = run_new();
+	o.cases = &udp;
+	runner_run(r, &o);
+	ck_assert_int_eq(find(r, "DTLS")->verdict, V_PASS);
+	run_free(r);
+	caseset_free(&udp);
+
+	/* Declared ftp on 7001 but unidentified: the case is INCONCLUSIVE there,
+	 * by name, rather than absent. */
+	dut_t *d = mk_dut();
+	d->ifaces = xrealloc(d->ifaces, 2, sizeof(*d->ifaces));
+	memset(&d->ifaces[1], 0, sizeof(d->ifaces[1]));
+	d->ifaces[1].transport = xstrdup("tcp");
+	d->ifaces[1].port = 7001;
+	d->ifaces[1].protocol = xstrdup("ftp");
+	d->ifaces[1].enabled = true;
+	d->n_ifaces = 2;
+	r = run_new();
+	o.cases = &cs;
+	o.dut = d;
+	runner_run(r, &o);
+	ck_assert_ptr_null(find(r, "NONE"));
+	c = find(r, "NONE@tcp/7001");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->verdict, V_INCONCLUSIVE);
+	ck_assert_str_eq(c->reason, "tcp/7001 is declared ftp in the DUT profile but did "
+	    "not identify itself (no answer recognised): not tested");
+	ck_assert_ptr_null(find(r, "PER@tcp/7001"));
+	/* Declared enabled: a purpose was given, so not a suspect any more. */
+	const value_t *u = ev_get(find(r, "INV")->ev, "unidentified_undeclared");
+	ck_assert_uint_eq(u->n_items, 5);
+	ck_assert_str_eq(u->items[0], "tcp/7000");
+	ck_assert_str_eq(u->items[1], "tcp/7002");
+	run_free(r);
+	dut_free(d);
+	caseset_free(&cs);
+	target_free(t);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -223,6 +262,7 @@ suite(void)
 	tcase_add_test(t, instantiation_and_verdicts);
 	tcase_add_test(t, without_dut_and_without_services);
 	tcase_add_test(t, cancelled_run_is_not_run);
+	tcase_add_test(t, unidentified_port_is_no_pass);
 	suite_add_tcase(s, t);
 	return s;
 }
