@@ -100,17 +100,8 @@ refdevs_up(void)
 static void
 refdevs_down(void)
 {
-	for (int i = 0; i < 3; i++)
-		if (R.pid[i] > 0) {
-			kill(R.pid[i], SIGTERM);
-			waitpid(R.pid[i], NULL, 0);
-		}
-	if (R.dir[0]) {
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", R.dir);
-		if (system(cmd) != 0)
-			printf("could not remove %s\n", R.dir);
-	}
+	td_stop_all(R.pid, 3);
+	td_remove_dir(R.dir);
 	memset(&R, 0, sizeof(R));
 }
 

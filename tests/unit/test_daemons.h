@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -181,19 +182,40 @@ td_lab_start(td_lab_t *lab, const char *name, char *const argv[], int port)
 }
 
 /* Stops every daemon started: SIGTERM, and SIGKILL after 2 s. */
+/* Stops each started daemon (pid > 0): SIGTERM, SIGKILL after 2 s. */
+static inline void
+td_stop_all(const pid_t *pid, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (pid[i] <= 0)
+			continue;
+		kill(pid[i], SIGTERM);
+		uint64_t until = mono_ms() + 2000;
+		while (waitpid(pid[i], NULL, WNOHANG) == 0 && mono_ms() < until)
+			usleep(20 * 1000);
+		if (waitpid(pid[i], NULL, WNOHANG) == 0) {
+			kill(pid[i], SIGKILL);
+			waitpid(pid[i], NULL, 0);
+		}
+	}
+}
+
+/* Removes a scratch directory and everything in it; "" is fine. */
+static inline void
+td_remove_dir(const char *dir)
+{
+	if (dir[0] == '\0')
+		return;
+	char copy[PATH_MAX];
+	snprintf(copy, sizeof(copy), "%s", dir);
+	char *rm[] = { "/bin/rm", "-rf", copy, NULL };
+	td_run("", rm, NULL);	/* "": its output to /dev/null */
+}
+
 static inline void
 td_lab_stop(td_lab_t *lab)
 {
-	for (size_t i = 0; i < lab->n; i++) {
-		kill(lab->pid[i], SIGTERM);
-		uint64_t until = mono_ms() + 2000;
-		while (waitpid(lab->pid[i], NULL, WNOHANG) == 0 && mono_ms() < until)
-			usleep(20 * 1000);
-		if (waitpid(lab->pid[i], NULL, WNOHANG) == 0) {
-			kill(lab->pid[i], SIGKILL);
-			waitpid(lab->pid[i], NULL, 0);
-		}
-	}
+	td_stop_all(lab->pid, lab->n);
 	lab->n = 0;
 }
 
@@ -201,13 +223,7 @@ td_lab_stop(td_lab_t *lab)
 static inline void
 td_lab_remove(td_lab_t *lab)
 {
-	if (lab->dir[0]) {
-		char dir[sizeof(lab->dir)];
-		memcpy(dir, lab->dir, sizeof(dir));
-		lab->dir[0] = '\0';
-		char *rm[] = { "/bin/rm", "-rf", dir, NULL };
-		td_run(lab->dir, rm, NULL);
-	}
+	td_remove_dir(lab->dir);
 	memset(lab, 0, sizeof(*lab));
 }
 

@@ -101,17 +101,8 @@ fixture_open(void)
 static inline void
 fixture_down(void)
 {
-	for (int i = 0; i < RD_MAX; i++)
-		if (F.pid[i] > 0) {
-			kill(F.pid[i], SIGTERM);
-			waitpid(F.pid[i], NULL, 0);
-		}
-	if (F.dir[0]) {
-		char cmd[128];
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", F.dir);
-		if (system(cmd) != 0)
-			printf("could not remove %s\n", F.dir);
-	}
+	td_stop_all(F.pid, RD_MAX);
+	td_remove_dir(F.dir);
 	memset(&F, 0, sizeof(F));
 }
 
