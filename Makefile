@@ -7,7 +7,7 @@ BUILD    ?= build
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 VERSION  := 0.1.0
-PKGS     := libpcap openssl yaml-0.1 libxml-2.0 libssh
+PKGS     := libpcap openssl yaml-0.1 libxml-2.0 libxslt libexslt libcurl libssh
 SAN      ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

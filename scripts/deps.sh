@@ -3,8 +3,8 @@
 # are missing.  As root it runs apt-get; otherwise through sudo when available;
 # elsewhere it prints the packages to install and fails.
 set -u
-BUILD_PKGS="build-essential pkg-config clang libclang-rt-14-dev libpcap-dev libssl-dev libyaml-dev libxml2-dev libxslt1-dev check libxml2-utils libssh-dev"
-TEST_PKGS="iproute2 tcpdump python3 valgrind time openssl dropbear-bin busybox-static lighttpd lighttpd-mod-openssl mosquitto libcoap3-bin minissdpd snmpd dnsmasq-base chrony nftables openssh-server"
+BUILD_PKGS="build-essential pkg-config clang libclang-rt-14-dev libpcap-dev libssl-dev libyaml-dev libxml2-dev libxslt1-dev libcurl4-openssl-dev check libxml2-utils libssh-dev"
+TEST_PKGS="iproute2 tcpdump python3 valgrind time openssl dropbear-bin busybox-static lighttpd lighttpd-mod-openssl mosquitto libcoap3-bin minissdpd snmpd dnsmasq-base chrony nftables openssh-server chromium"
 PKGS="$BUILD_PKGS $TEST_PKGS ${IOTCERT_EXTRA_PKGS:-}"
 
 missing=""
