@@ -20,6 +20,9 @@ static const struct {
 	{ "list", cmd_list, "list test cases with their mappings" },
 	{ "analyze", cmd_analyze, "run the passive analyzers over a capture file, write the report" },
 	{ "check", cmd_check, "validate test cases and profiles (file:line:col errors)" },
+	{ "init-profile", cmd_init_profile, "write a commented DUT profile (ICS/IXIT) template" },
+	{ "sign", cmd_sign, "seal a report directory: signed manifest of every file" },
+	{ "verify", cmd_verify, "check a sealed report directory: signature, then each file" },
 };
 
 static void

@@ -23,7 +23,10 @@ int cmd_run(int argc, char **argv);
 int cmd_discover(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_init_profile(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /*
  * The directory holding testcases/, profiles/ and reports/: $IOTCERT_DATA,

@@ -4,6 +4,8 @@
  * print the summary.  SIGINT, SIGTERM and --max-time stop the run within a
  * second: what finished is kept, the rest is NOT_RUN, the capture is closed
  * and hashed and the report says so; --resume DIR (resume.c) continues it.
+ * --sign KEY loads the key before anything else and seals the directory
+ * once the reports are written (report/seal.c).
  */
 #include "cmd/cmd.h"
 #include "passive/passive_glue.h"
@@ -12,19 +14,28 @@
 #include "cmd/resume.h"
 #include "cmd/run_stop.h"
 #include "capture/capture.h"
+#include "core/decisions.h"
+#include "core/expect.h"
 #include "core/hash.h"
+#include "core/probe.h"
 #include "crypto/policy.h"
+#include "crypto/sign.h"
 #include "core/runner.h"
 #include "core/util.h"
 #include "discover/discover.h"
 #include "load/load.h"
 #include "report/console.h"
+#include "report/manifest.h"
+#include "report/seal.h"
 #include "report/validate.h"
 #include "report/writer.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <curl/curl.h>
+#include <libssh/libssh.h>
 #include <libxml/xmlversion.h>
+#include <libxslt/xslt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,12 +56,15 @@ typedef struct run_ctx {
 	scheme_t *scheme;
 	crypto_policy_t *policy;
 	dut_t *dut;
+	decisions_t *decisions;	/* --decisions; NULL without */
 	target_t *target;
 	capture_t *cap;
 	tls_ctx_t *tls;
 	progress_t progress;
 	run_t *run;
 	evidence_t *discovery;
+	sign_key_t *signer;	/* --sign: loaded first, used after the reports */
+	bool reported;		/* the reports are on disk: sealing may follow */
 } run_ctx_t;
 
 static void
@@ -83,7 +97,44 @@ load_config(run_ctx_t *c)
 	    c->policy == NULL ||
 	    (c->opts.dut && c->dut == NULL))
 		return -1;
+	/* After the cases: each decision must name a loaded conceptual one. */
+	if (c->opts.decisions) {
+		diags_t dd = { 0 };
+		c->decisions = load_decisions(c->opts.decisions, &c->cases, &dd);
+		diags_print(&dd, stderr);
+		diags_free(&dd);
+		if (c->decisions == NULL)
+			return -1;
+	}
 	return 0;
+}
+
+/*
+ * The credential and password lists the selected cases name (`lists:`),
+ * hashed into the report: a verdict over "default credentials" depends on
+ * exactly which pairs were tried.
+ */
+static void
+record_lists(run_ctx_t *c)
+{
+	const scheme_t *s = c->scheme;
+	for (size_t i = 0; i < c->cases.n; i++) {
+		const tcase_t *t = c->cases.v[i];
+		if ((s && !case_selected_list(t, &s->select)) ||
+		    !case_selected_list(t, &c->opts.select) ||
+		    (c->opts.exclude.n && case_selected_list(t, &c->opts.exclude)))
+			continue;
+		for (size_t k = 0; k < t->n_steps; k++) {
+			const value_t *v = step_param(&t->steps[k], "lists");
+			for (size_t j = 0; v && v->type == VT_LIST && j < v->n_items; j++) {
+				char *path = step_case_path(&t->steps[k], v->items[j]);
+				char hex[SHA256_HEX_LEN];
+				if (sha256_file(path, hex) == 0)
+					run_add_file(c->run, path, hex, "credentials");
+				free(path);
+			}
+		}
+	}
 }
 
 static void
@@ -116,6 +167,12 @@ record_inputs(run_ctx_t *c, int argc, char **argv)
 		run_add_file(r, c->scheme->file, c->scheme->sha256, "scheme");
 	if (c->dut)
 		run_add_file(r, c->dut->file, c->dut->sha256, "dut");
+	for (size_t i = 0; c->scheme && i < c->scheme->n_rules; i++)
+		run_add_file(r, c->scheme->rules[i].file, c->scheme->rules[i].sha256,
+		    "framework");
+	if (c->decisions)
+		run_add_file(r, c->decisions->file, c->decisions->sha256, "decisions");
+	record_lists(c);
 	if (c->policy)
 		run_add_file(r, c->scheme->crypto_policy, crypto_policy_sha256(c->policy),
 		    "crypto-policy");
@@ -123,6 +180,10 @@ record_inputs(run_ctx_t *c, int argc, char **argv)
 	strlist_push_owned(&r->libraries, xstrdup(tls_lib_version()));
 	strlist_push_owned(&r->libraries, xasprintf("libyaml %s", yaml_get_version_string()));
 	strlist_push_owned(&r->libraries, xasprintf("libxml2 %s", LIBXML_DOTTED_VERSION));
+	strlist_push_owned(&r->libraries, xasprintf("libxslt %s", xsltEngineVersion));
+	strlist_push_owned(&r->libraries, xasprintf("libssh %s", ssh_version(0)));
+	strlist_push_owned(&r->libraries, xasprintf("libcurl %s",
+	    curl_version_info(CURLVERSION_NOW)->version));
 }
 
 /* Opens the capture if possible; the run goes on without it otherwise. */
@@ -371,7 +432,8 @@ execute(run_ctx_t *c)
 	runner_opts_t ro = {
 		.cases = &c->cases, .select = &c->opts.select,
 		.exclude = &c->opts.exclude, .scheme = c->scheme, .policy = c->policy,
-		.dut = c->dut, .target = c->target, .tls = c->tls, .jobs = c->opts.jobs,
+		.dut = c->dut, .decisions = c->decisions, .target = c->target,
+		.tls = c->tls, .jobs = c->opts.jobs,
 		.case_timeout_ms = c->opts.timeout_ms, .cancel = &c->stop.cancel,
 		.progress = &c->progress, .discovery_incomplete = discovery_cut,
 		.adopt = c->resume ? resume_adopt : NULL, .adopt_arg = c->resume,
@@ -426,11 +488,17 @@ execute(run_ctx_t *c)
 	run_rollup(r);
 	free(pcap_rel);
 
-	if (report_write_all(r, c->opts.out, err, sizeof(err)) < 0) {
+	/* One format failing (a missing stylesheet) costs neither the others
+	 * nor the summary; the exit status still says the output is short. */
+	char *xml = xasprintf("%s/report.xml", c->opts.out);
+	bool partial = report_write_all(r, c->opts.out, err, sizeof(err)) < 0;
+	if (partial)
 		warnx_("cannot write the report: %s", err);
+	if (partial && access(xml, F_OK) != 0) {
+		free(xml);
 		return EXIT_RUN;
 	}
-	char *xml = xasprintf("%s/report.xml", c->opts.out);
+	c->reported = true;
 	char *xsd = data_path("reports/iotcert-report.xsd");
 	if (access(xsd, R_OK) == 0 && report_validate(xml, xsd, err, sizeof(err)) != 0)
 		warnx_("internal error: %s does not validate against %s: %s", xml, xsd, err);
@@ -445,13 +513,57 @@ execute(run_ctx_t *c)
 			printf("capture:  off (%s)\n", r->capture.note ? r->capture.note : "unavailable");
 	}
 	free(xml);
-	if (run_stop_early(&c->stop))
+	if (run_stop_early(&c->stop) || partial)
 		return EXIT_RUN;
 	if (c->opts.discover_only)
 		return EXIT_NO_FAIL;
 	size_t counts[V__COUNT];
 	run_counts(r, counts);
 	return counts[V_FAIL] ? EXIT_FAILED : EXIT_NO_FAIL;
+}
+
+/* --sign KEY: read now, while the key may still be readable (root only). */
+static int
+load_signer(run_ctx_t *c)
+{
+	char err[1024];
+	c->signer = sign_key_load_private(c->opts.sign_key, err, sizeof(err));
+	if (c->signer == NULL) {
+		warnx_("--sign: %s", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * Seals the written reports; after a failure they stay as they are, and
+ * the exit status says the run's output is not sealed.  Without --sign, a
+ * manifest left from an earlier seal no longer matches: say so.
+ */
+static int
+seal_output(run_ctx_t *c, int rc)
+{
+	char err[1024];
+	if (c->signer == NULL) {
+		char *old = xasprintf("%s/%s", c->opts.out, MANIFEST_NAME);
+		if (access(old, F_OK) == 0)
+			warnx_("%s is from an earlier seal and no longer matches %s: seal it again "
+			    "(iotcert sign %s --key KEY) or remove it", old, c->opts.out,
+			    c->opts.out);
+		free(old);
+		return rc;
+	}
+	size_t files = 0;
+	if (seal_sign(c->opts.out, c->signer, &files, err, sizeof(err)) < 0) {
+		warnx_("the report is written but NOT signed: %s; seal it with 'iotcert sign "
+		    "%s --key KEY'", err, c->opts.out);
+		return EXIT_RUN;
+	}
+	if (!c->opts.quiet)
+		printf("signed:   %s/%s (%zu files, %s key sha256:%s)\n", c->opts.out,
+		    MANIFEST_NAME, files, sign_alg_str(sign_key_alg(c->signer)),
+		    sign_key_fingerprint(c->signer));
+	return rc;
 }
 
 /*
@@ -507,6 +619,12 @@ open_resume(run_ctx_t *c)
 		free(o.user);
 		o.user = xstrdup(c->opts.user);
 	}
+	/* A key given now (already loaded) wins over the recorded one, which
+	 * run_main loads next, relative to the run's directory. */
+	if (c->opts.sign_key) {
+		free(o.sign_key);
+		o.sign_key = xstrdup(c->opts.sign_key);
+	}
 	run_opts_free(&c->opts);
 	c->opts = o;
 	if (!c->opts.quiet)
@@ -526,8 +644,13 @@ run_main(int argc, char **argv, bool discover_only)
 		return rc > 0 ? EXIT_NO_FAIL : EXIT_USAGE;
 	}
 	char err[512];
+	/* The key first: before the capture opens and privileges are dropped. */
+	if (c->opts.sign_key && (rc = load_signer(c)) != 0)
+		goto out;
 	if (c->opts.resume && (rc = open_resume(c)) != 0)
 		goto out;
+	if (c->opts.sign_key && c->signer == NULL && (rc = load_signer(c)) != 0)
+		goto out;	/* the interrupted run's --sign */
 	/* From here a signal stops the run rather than killing it. */
 	run_stop_start(&c->stop, c->opts.max_time_s);
 	rc = EXIT_USAGE;
@@ -559,6 +682,8 @@ run_main(int argc, char **argv, bool discover_only)
 	}
 	progress_init(&c->progress, stderr, !c->opts.quiet && isatty(STDERR_FILENO));
 	rc = execute(c);
+	if (c->reported)
+		rc = seal_output(c, rc);
 	run_stop_end(&c->stop);
 	if (!c->abandoned)	/* a worker left running may still report progress */
 		progress_destroy(&c->progress);
@@ -580,7 +705,9 @@ out:
 	scheme_free(c->scheme);
 	crypto_policy_free(c->policy);
 	dut_free(c->dut);
+	decisions_free(c->decisions);
 	resume_free(c->resume);
+	sign_key_free(c->signer);
 	run_opts_free(&c->opts);
 	free(c);
 	return rc;

@@ -40,6 +40,9 @@ usage_discover(FILE *out)
 	    "  -i, --interface IF      capture interface (default: routes to the target)\n"
 	    "  -n, --no-capture        do not capture traffic\n"
 	    "  -u, --user USER         user to drop to after opening the capture\n"
+	    "      --sign KEY          seal DIR when the report is written: DIR/MANIFEST\n"
+	    "                          and DIR/MANIFEST.sig, as 'iotcert sign' does; KEY\n"
+	    "                          (PEM, Ed25519 or ECDSA P-256/384/521) is read first\n"
 	    "  -q, --quiet             no progress and no summary\n"
 	    "  -h, --help              this text\n"
 	    "\n"
@@ -61,6 +64,9 @@ usage(FILE *out)
 	    "  -t, --target HOST[,HOST] the device: addresses or names, IPv4 and IPv6\n"
 	    "                          (fe80::1%eth0 with its scope); all are tested\n"
 	    "  -d, --dut FILE          DUT profile: identity, declared interfaces, ICS\n"
+	    "      --decisions FILE    the assessor's verdicts of conceptual cases (who,\n"
+	    "                          when, why, on what evidence); without it they are\n"
+	    "                          NOT_RUN\n"
 	    "  -S, --scheme NAME|FILE  scheme profile (default en303645-baseline)\n"
 	    "  -c, --cases PATH        test case file or directory (repeatable;\n"
 	    "                          default DATADIR/testcases)\n"
@@ -92,9 +98,19 @@ usage(FILE *out)
 	    "                          the run was complete or its case, profile or evidence\n"
 	    "                          files changed.  Only -q, --no-color, --max-time (of\n"
 	    "                          the resumed part; the first part's does not carry\n"
-	    "                          over) and --user may be given with it\n"
+	    "                          over), --user and --sign may be given with it\n"
 	    "  -u, --user USER         user to drop to after opening the capture (default:\n"
 	    "                          the sudo invoker)\n"
+	    "      --sign KEY          seal DIR once its reports are written (also after an\n"
+	    "                          interruption or a --resume): DIR/MANIFEST lists every\n"
+	    "                          file with its SHA-256, DIR/MANIFEST.sig signs it, as\n"
+	    "                          'iotcert sign' does (see 'iotcert sign --help').  KEY\n"
+	    "                          is a PEM private key, unencrypted, Ed25519 or ECDSA\n"
+	    "                          on P-256, P-384 or P-521; it is read and checked\n"
+	    "                          before anything else (so it may be readable by root\n"
+	    "                          only) and kept in memory.  With --resume: the\n"
+	    "                          resumed run is sealed with this key; without it,\n"
+	    "                          with the key the interrupted run was started with\n"
 	    "  -q, --quiet             no progress and no summary table\n"
 	    "      --no-color          plain summary\n"
 	    "  -h, --help              this text\n"
@@ -107,7 +123,8 @@ usage(FILE *out)
 	    "Exit status: 0 no FAIL verdict, 1 at least one FAIL, 2 usage or\n"
 	    "configuration error (also: nothing to resume in DIR, or it changed), 3 the\n"
 	    "run could not be carried out, or was interrupted or stopped by --max-time\n"
-	    "(its report is written).\n", out);
+	    "(its report is written), or the report is written but could not be signed.\n",
+	    out);
 }
 
 static int
@@ -141,7 +158,7 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 {
 	void (*help)(FILE *) = discover_only ? usage_discover : usage;
 	enum { OPT_TIMEOUT = 256, OPT_CONNECT, OPT_NOCOLOR, OPT_NOID, OPT_OBSERVE,
-		OPT_MAXTIME, OPT_RESUME };
+		OPT_MAXTIME, OPT_RESUME, OPT_SIGN, OPT_DECISIONS };
 	static const struct option opts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "dut", required_argument, NULL, 'd' },
@@ -165,6 +182,8 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		{ "observe", required_argument, NULL, OPT_OBSERVE },
 		{ "max-time", required_argument, NULL, OPT_MAXTIME },
 		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "sign", required_argument, NULL, OPT_SIGN },
+		{ "decisions", required_argument, NULL, OPT_DECISIONS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -176,7 +195,7 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:d:S:c:s:x:o:i:np:U:r:j:u:qh", opts, NULL)) != -1) {
 		others |= c != 'q' && c != OPT_NOCOLOR && c != OPT_MAXTIME && c != 'u' &&
-		    c != OPT_RESUME && c != 'h';
+		    c != OPT_RESUME && c != OPT_SIGN && c != 'h';
 		switch (c) {
 		case 't': free(o->target); o->target = xstrdup(optarg); break;
 		case 'd': free(o->dut); o->dut = xstrdup(optarg); break;
@@ -200,6 +219,8 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		case OPT_OBSERVE: if (parse_uint(optarg, "--observe", &o->observe_s) < 0) return -1; break;
 		case OPT_MAXTIME: if (parse_uint(optarg, "--max-time", &o->max_time_s) < 0) return -1; break;
 		case OPT_RESUME: free(o->resume); o->resume = xstrdup(optarg); break;
+		case OPT_SIGN: free(o->sign_key); o->sign_key = xstrdup(optarg); break;
+		case OPT_DECISIONS: free(o->decisions); o->decisions = xstrdup(optarg); break;
 		case 'h': help(stdout); return 1;
 		default: help(stderr); return -1;
 		}
@@ -220,7 +241,8 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 	}
 	if (o->resume && others) {
 		fputs("iotcert run: --resume DIR runs the interrupted run's own options; only "
-		    "--quiet, --no-color, --max-time and --user may be given with it\n", stderr);
+		    "--quiet, --no-color, --max-time, --user and --sign may be given with it\n",
+		    stderr);
 		return -1;
 	}
 	if (o->resume)
@@ -236,9 +258,9 @@ run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only)
 		return -1;
 	}
 	if (discover_only && (o->dut || o->scheme || o->cases.n || o->select.n || o->exclude.n || o->jobs ||
-	    o->timeout_ms)) {
-		fputs("iotcert discover: --dut, --scheme, --cases, --select, --exclude, --jobs and "
-		    "--timeout belong to 'iotcert run'\n", stderr);
+	    o->timeout_ms || o->decisions)) {
+		fputs("iotcert discover: --dut, --scheme, --cases, --select, --exclude, --jobs, "
+		    "--timeout and --decisions belong to 'iotcert run'\n", stderr);
 		return -1;
 	}
 	if (o->jobs > 64)
@@ -265,4 +287,6 @@ run_opts_free(run_opts_t *o)
 	free(o->ports);
 	free(o->udp);
 	free(o->resume);
+	free(o->sign_key);
+	free(o->decisions);
 }

@@ -13,6 +13,7 @@ typedef struct run_opts {
 	char *target;
 	char *iface;
 	char *dut;
+	char *decisions;	/* --decisions FILE: the conceptual cases' verdicts */
 	char *scheme;
 	strlist_t cases;
 	strlist_t select;
@@ -33,12 +34,13 @@ typedef struct run_opts {
 	unsigned observe_s;	/* --observe: capture on this long after the cases */
 	unsigned max_time_s;	/* --max-time: deadline of the whole run, 0 = none */
 	char *resume;		/* --resume DIR: continue the interrupted run there */
+	char *sign_key;		/* --sign KEY: seal DIR with this private key at the end */
 } run_opts_t;
 
 /*
  * 0 ok, 1 --help printed, -1 usage error printed.  With --resume DIR only
- * --quiet, --no-color, --max-time and --user may be given (the rest are the
- * interrupted run's); --target is then not required.
+ * --quiet, --no-color, --max-time, --user and --sign may be given (the rest
+ * are the interrupted run's); --target is then not required.
  */
 int run_opts_parse(run_opts_t *o, int argc, char **argv, bool discover_only);
 void run_opts_free(run_opts_t *o);	/* frees the members, not o */

@@ -105,6 +105,25 @@ caseset_free(caseset_t *s)
 	s->n = s->cap = 0;
 }
 
+/* The status notation is EN 303 645's: M/R, then C (numbered conditions)
+ * and/or F (lettered features), e.g. "M C (1)", "MCF (14, e)", "RF (g)". */
+bool
+provision_conditional(const provision_t *p)
+{
+	if (p->status == NULL)
+		return false;
+	for (const char *s = p->status; *s && *s != '('; s++)
+		if (*s == 'C' || *s == 'F')
+			return true;
+	return false;
+}
+
+bool
+provision_mandatory(const provision_t *p)
+{
+	return p->status && p->status[0] == 'M';
+}
+
 void
 scheme_free(scheme_t *s)
 {
@@ -125,8 +144,23 @@ scheme_free(scheme_t *s)
 		free(p->ref);
 		free(p->title);
 		free(p->status);
+		free(p->category);
+		free(p->kind);
+		strlist_free(&p->from);
+		free(p->basis);
 	}
 	free(s->provisions);
+	for (size_t i = 0; i < s->n_rules; i++) {
+		scheme_rule_t *u = &s->rules[i];
+		free(u->framework);
+		free(u->edition);
+		free(u->title);
+		free(u->version);
+		free(u->source);
+		free(u->file);
+		free(u->sha256);
+	}
+	free(s->rules);
 	for (size_t i = 0; i < s->n_thresholds; i++) {
 		free(s->thresholds[i].name);
 		value_clear(&s->thresholds[i].val);
@@ -180,6 +214,12 @@ dut_free(dut_t *d)
 	for (size_t i = 0; i < d->n_bruteforce; i++)
 		free(d->bruteforce[i].service);
 	free(d->bruteforce);
+	if (d->userinfo) {
+		free(d->userinfo->disclosure_url);
+		free(d->userinfo->support_url);
+		free(d->userinfo->support_end);
+		free(d->userinfo);
+	}
 	for (size_t i = 0; i < d->n_commech; i++) {
 		dut_commech_t *m = &d->commech[i];
 		free(m->transport);

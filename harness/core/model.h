@@ -112,7 +112,41 @@ typedef struct provision {
 	char *ref;
 	char *title;
 	char *status;		/* "M", "R", "M C (1)", ... as the source says */
+	char *category;		/* "5.1", "6": EN 303 645 clause; NULL elsewhere */
+	char *kind;		/* TS 103 701: "conceptual" / "functional"; NULL */
+	/*
+	 * Provisions whose roll-ups this one's verdict also takes in, as
+	 * "framework[-edition] ref" keys ("en303645 5.1-1": any loaded edition;
+	 * "en303645 mandatory": every M provision of it).  `basis` says why:
+	 * "deemed-by" (the scheme itself says so, e.g. PSTI Schedule 2) or
+	 * "mapped-from" (an analyst's correspondence, e.g. NIST IR 8259A).
+	 */
+	strlist_t from;
+	char *basis;
 } provision_t;
+
+/* Whether a provision's status makes it conditional (C or F): only such a
+ * provision may be NOT_APPLICABLE. */
+bool provision_conditional(const provision_t *p);
+/* Whether its status makes it mandatory (M...). */
+bool provision_mandatory(const provision_t *p);
+
+/* How a framework's overall verdict follows from its provisions. */
+typedef enum scheme_rule_kind {
+	RULE_NONE,		/* roll-ups only, no overall verdict */
+	RULE_ALL_MANDATORY,	/* every M provision PASS or NOT_APPLICABLE */
+	RULE_ALL,		/* every provision PASS or NOT_APPLICABLE */
+	RULE_LEVELS,		/* provisions are cumulative levels (CLS L1, L2):
+				 * the highest whose verdict is PASS */
+} scheme_rule_kind_t;
+
+/* One framework definition file a scheme includes (profiles/frameworks/). */
+typedef struct scheme_rule {
+	char *framework, *edition;	/* edition NULL where not versioned */
+	char *title, *version, *source;
+	scheme_rule_kind_t kind;
+	char *file, *sha256;		/* the framework file, for the report */
+} scheme_rule_t;
 
 typedef struct scheme {
 	char *name;		/* token, e.g. "en303645-baseline" */
@@ -132,6 +166,8 @@ typedef struct scheme {
 	param_t *thresholds;	/* named figures probes judge against, e.g.
 				 * brute-force-max-per-minute (`thresholds:`) */
 	size_t n_thresholds;
+	scheme_rule_t *rules;	/* from the included framework files, in order */
+	size_t n_rules;
 	char *file;
 	char *sha256;
 } scheme_t;
@@ -224,6 +260,19 @@ typedef struct dut_commech {
 	srcpos_t pos;
 } dut_commech_t;
 
+/*
+ * IXIT 2-UserInfo: where the manufacturer publishes its vulnerability
+ * disclosure policy (5.2-1) and the defined support period (5.3-13), as
+ * the DUT profile's `user-info:` states them.  Any field may be NULL.
+ */
+typedef struct dut_userinfo {
+	char *disclosure_url;	/* http(s) URL of the published policy */
+	char *support_url;	/* http(s) URL of the published support period */
+	char *support_end;	/* the stated end date, YYYY-MM-DD */
+	int security_txt;	/* serves /.well-known/security.txt: 1, 0, -1 not stated */
+	srcpos_t pos;
+} dut_userinfo_t;
+
 typedef struct dut {
 	char *manufacturer, *model, *hw_version, *sw_version, *serial;
 	char *mac;		/* the tested unit's MAC address, may be NULL */
@@ -242,6 +291,7 @@ typedef struct dut {
 	size_t n_commech;
 	char *file;
 	char *sha256;
+	dut_userinfo_t *userinfo;	/* `user-info:`, owned; NULL when absent */
 } dut_t;
 
 void dut_free(dut_t *d);

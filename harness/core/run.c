@@ -1,6 +1,5 @@
 /*
- * Run results: construction, freeing and the provision roll-up
- * (test case -> provision, per framework and edition).
+ * Run results: construction and freeing (the roll-ups are core/rollup.c).
  */
 #include "run.h"
 #include "util.h"
@@ -23,22 +22,6 @@ evrefs_free(evref_t *v, size_t n)
 		free(v[i].kind);
 	}
 	free(v);
-}
-
-static void
-rollups_free(run_t *r)
-{
-	for (size_t i = 0; i < r->n_rollups; i++) {
-		rollup_t *u = &r->rollups[i];
-		free(u->framework);
-		free(u->edition);
-		free(u->ref);
-		free(u->title);
-		strlist_free(&u->cases);
-	}
-	free(r->rollups);
-	r->rollups = NULL;
-	r->n_rollups = 0;
 }
 
 void
@@ -69,7 +52,7 @@ run_free(run_t *r)
 		free(c->kept_xml);
 	}
 	free(r->results);
-	rollups_free(r);
+	run_rollup_clear(r);
 	strlist_free(&r->libraries);
 	free(r->interrupted);
 	free(r->stop_cause);
@@ -110,41 +93,6 @@ evrefs_add(evref_t **v, size_t *n, const char *file, const char *sha256,
 	return e;
 }
 
-static bool
-streq_null(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-static rollup_t *
-rollup_slot(run_t *r, const char *fw, const char *ed, const char *ref)
-{
-	for (size_t i = 0; i < r->n_rollups; i++) {
-		rollup_t *u = &r->rollups[i];
-		if (strcmp(u->framework, fw) == 0 && streq_null(u->edition, ed) &&
-		    strcmp(u->ref, ref) == 0)
-			return u;
-	}
-	r->rollups = xrealloc(r->rollups, r->n_rollups + 1, sizeof(*r->rollups));
-	rollup_t *u = &r->rollups[r->n_rollups++];
-	memset(u, 0, sizeof(*u));
-	u->framework = xstrdup(fw);
-	u->edition = xstrdup(ed);
-	u->ref = xstrdup(ref);
-	u->verdict = V_NONE;
-	return u;
-}
-
-static bool
-framework_wanted(const run_t *r, const char *fw)
-{
-	if (r->scheme == NULL || r->scheme->frameworks.n == 0)
-		return true;
-	return strlist_has(&r->scheme->frameworks, fw);
-}
-
 bool
 case_map_holds(const case_result_t *c, const mapping_t *m)
 {
@@ -152,38 +100,6 @@ case_map_holds(const case_result_t *c, const mapping_t *m)
 		return true;
 	const value_t *v = c->ev ? ev_get(c->ev, m->when) : NULL;
 	return v && v->type == VT_BOOL && v->b;
-}
-
-void
-run_rollup(run_t *r)
-{
-	rollups_free(r);
-	/* Listed provisions first, in the scheme's order, so untested ones show. */
-	if (r->scheme) {
-		for (size_t i = 0; i < r->scheme->n_provisions; i++) {
-			const provision_t *p = &r->scheme->provisions[i];
-			rollup_t *u = rollup_slot(r, p->framework, p->edition, p->ref);
-			free(u->title);
-			u->title = xstrdup(p->title);
-		}
-	}
-	for (size_t i = 0; i < r->n_results; i++) {
-		const case_result_t *c = &r->results[i];
-		for (size_t m = 0; m < c->tc->n_maps; m++) {
-			const mapping_t *mp = &c->tc->maps[m];
-			if (!framework_wanted(r, mp->framework) || !case_map_holds(c, mp))
-				continue;
-			rollup_t *u = rollup_slot(r, mp->framework, mp->edition, mp->ref);
-			u->verdict = verdict_rollup(u->verdict, c->verdict);
-			u->counts[c->verdict]++;
-			u->findings += c->ev ? c->ev->n_findings : 0;
-			if (!strlist_has(&u->cases, c->instance))
-				strlist_push(&u->cases, c->instance);
-		}
-	}
-	for (size_t i = 0; i < r->n_rollups; i++)
-		if (r->rollups[i].verdict == V_NONE)
-			r->rollups[i].verdict = V_NOT_RUN;
 }
 
 void

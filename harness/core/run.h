@@ -44,11 +44,40 @@ typedef struct case_result {
 typedef struct rollup {
 	char *framework, *edition, *ref;
 	char *title;		/* from the scheme when listed */
+	char *status, *category, *kind, *basis; /* as the scheme lists it; may be NULL */
 	verdict_t verdict;
 	size_t counts[V__COUNT]; /* cases per verdict */
 	size_t findings;
 	strlist_t cases;	/* instance ids contributing */
+	strlist_t sources;	/* "en303645-2.1.1 5.1-1 FAIL": roll-ups it took in
+				 * (`deemed-by` / `mapped-from`) */
+	char *justification;	/* NOT_APPLICABLE from the ICS: its text */
+	char *note;		/* why the ICS's N/A was not taken, or NULL */
+	bool listed;		/* the scheme lists it (not only a case's map) */
 } rollup_t;
+
+/* A category's roll-up (EN 303 645 clause 5.1 ... 6) over its provisions. */
+typedef struct category_rollup {
+	char *framework, *edition, *ref;
+	verdict_t verdict;
+	size_t counts[V__COUNT]; /* provisions per verdict */
+} category_rollup_t;
+
+typedef enum scheme_verdict {
+	SV_COMPLIANT, SV_NOT_COMPLIANT, SV_INCOMPLETE,
+} scheme_verdict_t;
+
+const char *scheme_verdict_str(scheme_verdict_t v); /* "COMPLIANT", ... */
+
+/* One framework's overall verdict, by the rule its definition file names. */
+typedef struct scheme_result {
+	const scheme_rule_t *rule;	/* borrowed from the scheme */
+	scheme_verdict_t verdict;
+	char *level;		/* levels rule: the highest level reached, or "none" */
+	char *reason;
+	size_t *reqs;		/* indices into run->rollups the verdict weighed */
+	size_t n_reqs;
+} scheme_result_t;
 
 typedef struct file_used {
 	char *path;
@@ -91,6 +120,10 @@ typedef struct run {
 	size_t n_results;
 	rollup_t *rollups;
 	size_t n_rollups;
+	category_rollup_t *categories;
+	size_t n_categories;
+	scheme_result_t *schemes;
+	size_t n_schemes;
 	strlist_t libraries;	/* "libpcap 1.10.3", ... */
 	char *interrupted;	/* non-NULL when the run was cut short: why */
 	char *stop_cause;	/* then: "SIGINT", "SIGTERM" or "deadline" */
@@ -112,8 +145,17 @@ evref_t *evrefs_add(evref_t **v, size_t *n, const char *file, const char *sha256
  * for a `maps-when` one, when c's evidence has its field and it is true.
  */
 bool case_map_holds(const case_result_t *c, const mapping_t *m);
-/* Recomputes r->rollups from the results and the scheme's provision list. */
+/*
+ * Recomputes the roll-ups (core/rollup.c): case -> provision (cases mapped
+ * to it, `deemed-by`/`mapped-from` sources, the ICS's justified N/A) ->
+ * category -> the verdict of each framework with a rule.
+ */
 void run_rollup(run_t *r);
+/* The scheme verdicts over the finished provision roll-ups (run_rollup's
+ * last step, core/scheme_verdict.c). */
+void run_rollup_schemes(run_t *r);
+/* Frees what run_rollup built (run_free calls it). */
+void run_rollup_clear(run_t *r);
 /* Counts of case verdicts over all results. */
 void run_counts(const run_t *r, size_t counts[V__COUNT]);
 

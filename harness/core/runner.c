@@ -4,6 +4,7 @@
  * the final verdict, so the report names the first thing that went wrong.
  */
 #include "core/runner.h"
+#include "core/decisions.h"
 #include "core/expect.h"
 #include "core/probe.h"
 #include "core/protocols.h"
@@ -79,16 +80,59 @@ add_result(run_t *run, size_t *cap, const tcase_t *c, const service_t *svc,
 	return r;
 }
 
+/* The decision's parts as evidence fields, so the report carries them
+ * apart from the one-line reason. */
+static void
+record_decision(case_result_t *r, const decision_t *x)
+{
+	if (x == NULL || r->tc->kind != CASE_CONCEPTUAL)
+		return;
+	ev_set_str(r->ev, "assessor", x->assessor);
+	ev_set_str(r->ev, "assessed_on", x->date);
+	ev_set_str(r->ev, "rationale", x->rationale);
+	ev_set_str(r->ev, "evidence_reference", x->evidence);
+}
+
+/*
+ * The ICS's N/A stands only with a justification and for a provision whose
+ * status has a condition or feature (EN 303 645 clause 4); otherwise the
+ * case runs, and the ICS case (4-1-1) reports the claim.
+ */
+static bool
+ics_na_allowed(const scheme_t *s, const ics_entry_t *e)
+{
+	if (e->detail == NULL || e->detail[strspn(e->detail, " \t\r\n")] == '\0')
+		return false;
+	bool listed = false;
+	for (size_t i = 0; s && i < s->n_provisions; i++) {
+		const provision_t *p = &s->provisions[i];
+		if (strcmp(p->framework, "en303645") != 0 || strcmp(p->ref, e->ref) != 0)
+			continue;
+		if (provision_conditional(p))
+			return true;
+		listed = true;
+	}
+	return !listed;
+}
+
 /* Decided before running: NULL when the instance must run. */
 static const char *
 pre_verdict(const tcase_t *c, const runner_opts_t *o, verdict_t *v, char *buf, size_t len)
 {
 	if (c->kind == CASE_CONCEPTUAL) {
-		*v = V_NOT_RUN;
-		return "conceptual test case: requires an assessor's decision";
+		const decision_t *x = decisions_find(o->decisions, c->id);
+		if (x == NULL) {
+			*v = V_NOT_RUN;
+			return "conceptual test case: requires an assessor's decision "
+			    "(--decisions FILE)";
+		}
+		*v = x->verdict;
+		snprintf(buf, len, "assessor's decision (%s, %s): %s [evidence: %s]",
+		    x->assessor, x->date, x->rationale, x->evidence);
+		return buf;
 	}
 	const ics_entry_t *ics = dut_ics(o->dut, c->ics_ref);
-	if (ics && strcmp(ics->support, "N/A") == 0) {
+	if (ics && strcmp(ics->support, "N/A") == 0 && ics_na_allowed(o->scheme, ics)) {
 		*v = V_NOT_APPLICABLE;
 		snprintf(buf, len, "ICS marks %s not applicable: \"%s\"", c->ics_ref,
 		    ics->detail ? ics->detail : "(no justification given)");
@@ -201,6 +245,7 @@ instantiate(run_t *run, const runner_opts_t *o)
 			case_result_t *r = add_result(run, &cap, c, NULL, false);
 			if (why)
 				set_outcome(r, v, why);
+			record_decision(r, decisions_find(o->decisions, c->id));
 			continue;
 		}
 		size_t matched = 0;

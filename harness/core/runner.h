@@ -19,6 +19,7 @@ typedef struct runner_opts {
 	const scheme_t *scheme;		/* may be NULL */
 	const struct crypto_policy *policy; /* may be NULL */
 	const dut_t *dut;		/* may be NULL */
+	const struct decisions *decisions; /* conceptual cases' verdicts; may be NULL */
 	const target_t *target;		/* after discovery */
 	tls_ctx_t *tls;			/* shared TLS client context; may be NULL */
 	unsigned jobs;			/* parallel instances; default 4 */

@@ -5,16 +5,19 @@
  */
 #include <string.h>
 
+#include "core/decisions.h"
 #include "crypto/policy.h"
 #include "load.h"
 #include "loaders.h"
 
-typedef enum { DOC_UNKNOWN, DOC_CASE, DOC_SCHEME, DOC_DUT, DOC_CRYPTO } doc_kind_t;
+typedef enum { DOC_UNKNOWN, DOC_CASE, DOC_SCHEME, DOC_DUT, DOC_CRYPTO,
+	DOC_FRAMEWORK, DOC_DECISIONS } doc_kind_t;
 
 static const char *const kind_names[] = {
 	[DOC_UNKNOWN] = NULL, [DOC_CASE] = "test case",
 	[DOC_SCHEME] = "scheme profile", [DOC_DUT] = "DUT profile",
-	[DOC_CRYPTO] = "crypto policy",
+	[DOC_CRYPTO] = "crypto policy", [DOC_FRAMEWORK] = "framework definition",
+	[DOC_DECISIONS] = "decisions file",
 };
 
 static doc_kind_t
@@ -28,6 +31,10 @@ classify(const ydoc_t *doc)
 		return DOC_DUT;
 	if (ymap_get(doc->root, "crypto-policy"))
 		return DOC_CRYPTO;
+	if (ymap_get(doc->root, "framework"))
+		return DOC_FRAMEWORK;
+	if (ymap_get(doc->root, "decisions"))
+		return DOC_DECISIONS;
 	return DOC_UNKNOWN;
 }
 
@@ -64,11 +71,22 @@ check_file(const char *path, caseset_t *cases, diags_t *d)
 	case DOC_CRYPTO:
 		crypto_policy_free(crypto_policy_from_doc(doc, d));
 		break;
+	case DOC_DECISIONS:
+		/* Case ids are checked where the cases are known: at run time. */
+		decisions_free(decisions_from_doc(doc, NULL, d));
+		break;
+	case DOC_FRAMEWORK: {
+		scheme_t *s = xcalloc(1, sizeof(*s));
+		framework_from_doc(doc, NULL, true, s, d);
+		scheme_free(s);
+		break;
+	}
 	default: {
 		const ynode_t *r = doc->root;
 		diags_add(d, DIAG_ERROR, doc->file, r ? r->line : 0, r ? r->col : 0,
-		    "not a test case, scheme, device profile or crypto policy (expected a "
-		    "top-level 'id', 'scheme', 'device' or 'crypto-policy' key)");
+		    "not a test case, scheme, device profile, crypto policy, framework "
+		    "definition or decisions file (expected a top-level 'id', 'scheme', "
+		    "'device', 'crypto-policy', 'framework' or 'decisions' key)");
 		break;
 	}
 	}

@@ -46,5 +46,7 @@ void dut_load_samples(const sctx_t *sc, const ynode_t *list, dut_t *t);
 void dut_load_bruteforce(const sctx_t *sc, const ynode_t *list, dut_t *t);
 /* dut_commech.c: the `communication:` section. */
 void dut_load_commech(const sctx_t *sc, const ynode_t *list, dut_t *t);
+/* dut_userinfo.c: the `user-info:` mapping (IXIT 2-UserInfo). */
+void dut_load_userinfo(const sctx_t *sc, const ynode_t *map, dut_t *t);
 
 #endif

@@ -38,6 +38,15 @@ scheme_t *load_scheme(const char *path, diags_t *d);
 /* A DUT profile (top-level `device:`); NULL on any error. */
 dut_t *load_dut(const char *path, diags_t *d);
 
+struct decisions;
+/*
+ * An assessor's decisions file (top-level `decisions:`).  With `cases`,
+ * each decision must name a loaded conceptual case; NULL skips that check.
+ * NULL on any error; the caller frees with decisions_free.
+ */
+struct decisions *load_decisions(const char *path, const caseset_t *cases,
+    diags_t *d);
+
 /*
  * `iotcert check`: each of paths[0..n) is a file or a directory (recursive;
  * files in directories other than *.yaml / *.yml are skipped).  Each YAML file

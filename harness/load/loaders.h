@@ -15,6 +15,17 @@
 tcase_t *case_from_doc(const ydoc_t *doc, diags_t *d);
 scheme_t *scheme_from_doc(const ydoc_t *doc, diags_t *d);
 dut_t *dut_from_doc(const ydoc_t *doc, diags_t *d);
+struct decisions *decisions_from_doc(const ydoc_t *doc, const caseset_t *cases,
+    diags_t *d);
+/*
+ * A framework definition (top-level `framework:`): appends its provisions
+ * and its verdict rule to `s`.  `rollup` is the scheme's `frameworks:` (may
+ * be NULL).  Included by a scheme, the file's `deemed-by`/`mapped-from`
+ * sources must name provisions already in s; checked `alone`, only their
+ * shape is checked.  Returns false on any error.
+ */
+bool framework_from_doc(const ydoc_t *doc, const strlist_t *rollup, bool alone,
+    scheme_t *s, diags_t *d);
 
 /*
  * When `doc` is plainly another kind of file than `want` ("test case",

@@ -12,10 +12,11 @@
 #include "frameworks.h"
 #include "load.h"
 #include "loaders.h"
+#include "provision_load.h"
 #include "schema.h"
 
 enum { K_SCHEME, K_TITLE, K_VERSION, K_SOURCE, K_FRAMEWORKS, K_CASES,
-	K_DISCOVERY, K_PROVISIONS, K_THRESHOLDS, K_CRYPTO, K__N };
+	K_DISCOVERY, K_INCLUDE, K_PROVISIONS, K_THRESHOLDS, K_CRYPTO, K__N };
 static const skey_t scheme_keys[K__N] = {
 	[K_SCHEME] = { "scheme", ST_STR, true },
 	[K_TITLE] = { "title", ST_STR, true },
@@ -24,6 +25,7 @@ static const skey_t scheme_keys[K__N] = {
 	[K_FRAMEWORKS] = { "frameworks", ST_SEQ, true },
 	[K_CASES] = { "cases", ST_SEQ, false },
 	[K_DISCOVERY] = { "discovery", ST_MAP, true },
+	[K_INCLUDE] = { "include", ST_SEQ, false },
 	[K_PROVISIONS] = { "provisions", ST_SEQ, false },
 	[K_THRESHOLDS] = { "thresholds", ST_MAP, false },
 	[K_CRYPTO] = { "crypto-policy", ST_STR, false },
@@ -46,21 +48,6 @@ static const threshold_spec_t threshold_specs[] = {
 	{ "brute-force-max-per-minute", 1, 100000 },
 };
 
-enum { D_TCP, D_UDP, D__N };
-static const skey_t discovery_keys[D__N] = {
-	[D_TCP] = { "tcp", ST_SEQ, true },
-	[D_UDP] = { "udp", ST_SEQ, false },
-};
-
-enum { P_FRAMEWORK, P_EDITION, P_REF, P_STATUS, P_TITLE, P__N };
-static const skey_t provision_keys[P__N] = {
-	[P_FRAMEWORK] = { "framework", ST_STR, true },
-	[P_EDITION] = { "edition", ST_STR, false },
-	[P_REF] = { "ref", ST_SCALAR, true },
-	[P_STATUS] = { "status", ST_STR, false },
-	[P_TITLE] = { "title", ST_STR, true },
-};
-
 static bool
 is_token(const char *s)
 {
@@ -68,102 +55,11 @@ is_token(const char *s)
 	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s) : false;
 }
 
-static const char *
-known_frameworks(char *buf, size_t len)
-{
-	const char *t[32];
-	size_t n = framework_tokens(t, ARRAY_LEN(t));
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && i < ARRAY_LEN(t); i++) {
-		size_t used = strlen(buf);
-		snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t[i]);
-	}
-	return buf;
-}
-
-static bool
-check_framework(const sctx_t *sc, const ynode_t *n, const char *tok)
-{
-	if (framework_find(tok))
-		return true;
-	const char *t[32];
-	size_t nt = framework_tokens(t, ARRAY_LEN(t));
-	const char *near = nearest(tok, t, nt < ARRAY_LEN(t) ? nt : ARRAY_LEN(t));
-	char all[512];
-	if (near)
-		schema_err(sc, n, "unknown framework '%s' (did you mean '%s'?)", tok, near);
-	else
-		schema_err(sc, n, "unknown framework '%s' (known: %s)", tok,
-		    known_frameworks(all, sizeof(all)));
-	return false;
-}
-
-static bool
-load_provision(const sctx_t *sc, const ynode_t *n, const strlist_t *rollup,
-    provision_t *p)
-{
-	const ynode_t *v[P__N];
-	size_t before = sc->d->errors;
-	schema_check(sc, n, "provision", provision_keys, P__N, v);
-	const framework_key_t *fk = NULL;
-	if (v[P_FRAMEWORK]) {
-		p->framework = xstrdup(v[P_FRAMEWORK]->str);
-		if (check_framework(sc, v[P_FRAMEWORK], p->framework))
-			fk = framework_find(p->framework);
-		if (fk && !strlist_has(rollup, p->framework))
-			schema_warn(sc, v[P_FRAMEWORK], "framework '%s' is not in this "
-			    "scheme's 'frameworks'; its provisions are not rolled up",
-			    p->framework);
-	}
-	if (v[P_EDITION])
-		sget_str(sc, v[P_EDITION], "edition", &p->edition);
-	/* Case maps carry an edition only for versioned frameworks; a provision
-	 * must say the same or the roll-up would never match them. */
-	if (fk && fk->edition && ymap_get(n, "edition") == NULL)
-		schema_err(sc, n, "provision: framework '%s' needs an 'edition'",
-		    p->framework);
-	else if (fk && fk->edition && p->edition &&
-	    !framework_edition_known(p->framework, p->edition))
-		schema_err(sc, v[P_EDITION], "unknown edition '%s' of '%s'", p->edition,
-		    p->framework);
-	else if (fk && !fk->edition && p->edition)
-		schema_err(sc, v[P_EDITION], "framework '%s' is not versioned; "
-		    "remove 'edition'", p->framework);
-	if (v[P_REF] && sget_text(sc, v[P_REF], "ref", &p->ref) && fk &&
-	    !framework_ref_ok(fk, p->ref))
-		schema_err(sc, v[P_REF], "bad %s provision ref '%s' (expected %s)",
-		    p->framework, p->ref, fk->ref_re);
-	if (v[P_STATUS])
-		sget_str(sc, v[P_STATUS], "status", &p->status);
-	if (v[P_TITLE])
-		sget_str(sc, v[P_TITLE], "title", &p->title);
-	return sc->d->errors == before;
-}
-
-static void
-load_provisions(const sctx_t *sc, const ynode_t *list, scheme_t *s)
-{
-	size_t n = list->n_items;
-	if (n == 0)
-		return;
-	s->provisions = xcalloc(n, sizeof(*s->provisions));
-	char **keys = xcalloc(n, sizeof(*keys));
-	const ynode_t **nodes = xcalloc(n, sizeof(*nodes));
-	size_t nk = 0;
-	for (size_t i = 0; i < n; i++) {
-		provision_t *p = &s->provisions[s->n_provisions++];
-		if (!load_provision(sc, list->items[i], &s->frameworks, p))
-			continue;
-		nodes[nk] = list->items[i];
-		keys[nk++] = xasprintf("%s%s%s %s", p->framework, p->edition ? "-" : "",
-		    p->edition ? p->edition : "", p->ref);
-	}
-	schema_dups(sc, nodes, (const char *const *)keys, nk, "provision");
-	for (size_t i = 0; i < nk; i++)
-		free(keys[i]);
-	free(keys);
-	free(nodes);
-}
+enum { D_TCP, D_UDP, D__N };
+static const skey_t discovery_keys[D__N] = {
+	[D_TCP] = { "tcp", ST_SEQ, true },
+	[D_UDP] = { "udp", ST_SEQ, false },
+};
 
 static void
 load_discovery(const sctx_t *sc, const ynode_t *n, scheme_t *s)
@@ -207,6 +103,37 @@ load_thresholds(const sctx_t *sc, const ynode_t *n, scheme_t *s)
 	}
 }
 
+/*
+ * `include:` names framework definition files, relative to the scheme's
+ * directory, loaded in order: a later file's `deemed-by` may name an
+ * earlier file's provisions (PSTI after EN 303 645).
+ */
+static void
+load_includes(const sctx_t *sc, const ynode_t *list, scheme_t *s)
+{
+	strlist_t names = { 0 };
+	if (!sget_strlist(sc, list, "include", &names))
+		goto out;
+	const char *slash = strrchr(s->file, '/');
+	for (size_t i = 0; i < names.n; i++) {
+		const char *f = names.v[i];
+		char *path = f[0] == '/' || slash == NULL ? xstrdup(f) :
+		    xasprintf("%.*s/%s", (int)(slash - s->file), s->file, f);
+		size_t before = sc->d->errors;
+		ydoc_t *doc = ydoc_load(path, sc->d);
+		if (doc == NULL && sc->d->errors == before)
+			schema_err(sc, list->items[i], "include: cannot load '%s'", path);
+		if (doc && !doc_wrong_kind(doc, "framework definition", sc->d))
+			framework_from_doc(doc, &s->frameworks, false, s, sc->d);
+		if (sc->d->errors != before)
+			schema_err(sc, list->items[i], "include: '%s' has errors", path);
+		ydoc_free(doc);
+		free(path);
+	}
+out:
+	strlist_free(&names);
+}
+
 scheme_t *
 scheme_from_doc(const ydoc_t *doc, diags_t *d)
 {
@@ -244,8 +171,12 @@ scheme_from_doc(const ydoc_t *doc, diags_t *d)
 				schema_err(&sc, v[K_CASES]->items[i], "cases: empty selector");
 	if (v[K_DISCOVERY])
 		load_discovery(&sc, v[K_DISCOVERY], s);
-	if (v[K_PROVISIONS])
-		load_provisions(&sc, v[K_PROVISIONS], s);
+	if (v[K_INCLUDE])
+		load_includes(&sc, v[K_INCLUDE], s);
+	if (v[K_PROVISIONS]) {
+		const prov_defaults_t def = { .rollup = &s->frameworks, .check_sources = true };
+		load_provisions(&sc, v[K_PROVISIONS], &def, s);
+	}
 	if (v[K_THRESHOLDS])
 		load_thresholds(&sc, v[K_THRESHOLDS], s);
 	/* The policy file itself is loaded (and checked) by whoever runs the

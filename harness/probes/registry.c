@@ -7,6 +7,7 @@
 #include <string.h>
 
 extern const probe_kind_t probe_service_inventory;
+extern const probe_kind_t probe_ics_justification;
 extern const probe_kind_t probe_cleartext_login;
 extern const probe_kind_t probe_default_credentials;
 extern const probe_kind_t probe_unauthenticated_disclosure;
@@ -21,9 +22,11 @@ extern const probe_kind_t probe_capture_credentials;
 extern const probe_kind_t probe_capture_tls_client;
 extern const probe_kind_t probe_capture_endpoints;
 extern const probe_kind_t probe_capture_personal;
+extern const probe_kind_t probe_published_info;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
+	&probe_ics_justification,
 	&probe_cleartext_login,
 	&probe_default_credentials,
 	&probe_unauthenticated_disclosure,
@@ -38,6 +41,7 @@ static const probe_kind_t *const kinds[] = {
 	&probe_capture_tls_client,
 	&probe_capture_endpoints,
 	&probe_capture_personal,
+	&probe_published_info,
 };
 
 const probe_kind_t *

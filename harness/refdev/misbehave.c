@@ -271,6 +271,42 @@ mb_coap_bad_length(conn_t *c)
 	return false;
 }
 
+/* The published pages (published.c): flags the web UI honours. */
+static bool
+mb_policy_login(conn_t *c)
+{
+	c->flags |= CF_POLICY_LOGIN;
+	return false;
+}
+
+static bool
+mb_policy_incomplete(conn_t *c)
+{
+	c->flags |= CF_POLICY_INCOMPLETE;
+	return false;
+}
+
+static bool
+mb_support_expired(conn_t *c)
+{
+	c->flags |= CF_SUPPORT_EXPIRED;
+	return false;
+}
+
+static bool
+mb_securitytxt_expired(conn_t *c)
+{
+	c->flags |= CF_SECTXT_EXPIRED;
+	return false;
+}
+
+static bool
+mb_securitytxt_garbage(conn_t *c)
+{
+	c->flags |= CF_SECTXT_GARBAGE;
+	return false;
+}
+
 #define TLS_SVCS (SVC_BIT(SVC_HTTPS) | SVC_BIT(SVC_MQTTS))
 #define HTTP_SVCS (SVC_BIT(SVC_HTTP) | SVC_BIT(SVC_HTTPS))
 #define MQTT_SVCS (SVC_BIT(SVC_MQTT) | SVC_BIT(SVC_MQTTS))
@@ -342,6 +378,24 @@ static const misbehave_t registry[] = {
 	  "answer every request with two messages whose Content-Format option claims 253 "
 	  "and 65804 bytes, past the end of the datagram",
 	  mb_coap_bad_length },
+	{ "policy-login", HTTP_SVCS,
+	  "the vulnerability disclosure policy at /security-policy asks for HTTP Basic "
+	  "authentication (the web UI's admin login)",
+	  mb_policy_login },
+	{ "policy-incomplete", HTTP_SVCS,
+	  "/security-policy names a contact but no timescales for acknowledgement or status "
+	  "updates",
+	  mb_policy_incomplete },
+	{ "support-expired", HTTP_SVCS,
+	  "/support says security updates ended on 31 March 2020",
+	  mb_support_expired },
+	{ "securitytxt-expired", HTTP_SVCS,
+	  "/.well-known/security.txt has Expires: 2020-01-01T00:00:00Z",
+	  mb_securitytxt_expired },
+	{ "securitytxt-garbage", HTTP_SVCS,
+	  "/.well-known/security.txt is 12 KiB of binary junk with NUL bytes and a "
+	  "6000-byte line, no Contact and no Expires",
+	  mb_securitytxt_garbage },
 	{ "silence", SVC_ALL,
 	  "accept, never send anything, close when the client goes or after the idle limit",
 	  mb_silence },

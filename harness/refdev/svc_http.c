@@ -11,6 +11,7 @@
  */
 #include "refdev.h"
 #include "refdev/http_parse.h"
+#include "refdev/published.h"
 #include "refdev/upnp_desc.h"
 
 #include "core/util.h"
@@ -360,6 +361,37 @@ huge_body(conn_t *c, resp_t *r)
 	                        .rate = HUGE_BODY_RATE, .max_ms = HUGE_BODY_MS };
 }
 
+/* The manufacturer's published pages (published.c), in both modes. */
+static void
+route_published(conn_t *c, const http_req_t *rq, resp_t *r)
+{
+	if (strcmp(rq->method, "GET") != 0 && !rq->head)
+		return;		/* 405 from the caller */
+	if (strcmp(rq->path, PUB_POLICY_PATH) == 0 && (c->flags & CF_POLICY_LOGIN) &&
+	    !authorized(c, rq, r))
+		return;
+	if (strcmp(rq->path, PUB_SECTXT_PATH) == 0 && (c->flags & CF_SECTXT_GARBAGE)) {
+		conn_log(c, "misbehave securitytxt-garbage");
+		resp_set(r, 200, "text/plain", NULL);
+		r->streamed = true;
+		r->stream = (stream_t){ .len = PUB_GARBAGE_LEN, .fill = pub_garbage_fill };
+		return;
+	}
+	unsigned v = ((c->flags & CF_POLICY_INCOMPLETE) ? PUB_POLICY_INCOMPLETE : 0) |
+	    ((c->flags & CF_SUPPORT_EXPIRED) ? PUB_SUPPORT_EXPIRED : 0) |
+	    ((c->flags & CF_SECTXT_EXPIRED) ? PUB_SECTXT_EXPIRED : 0);
+	char *base = refdev_base_url(c->rd, c->svc);
+	if (svc_get(c->svc)->tls) {	/* refdev_base_url always says http:// */
+		char *s = xasprintf("https%s", base + 4);
+		free(base);
+		base = s;
+	}
+	const char *ctype;
+	char *body = pub_page(rq->path, v, base, time(NULL), &ctype);
+	free(base);
+	resp_set(r, 200, ctype, body);
+}
+
 static void
 route(conn_t *c, const http_req_t *rq, resp_t *r)
 {
@@ -382,6 +414,15 @@ route(conn_t *c, const http_req_t *rq, resp_t *r)
 			            "<body><h1>Device settings</h1>\n"
 			            "<p>Model RD-100, firmware 1.0.3, serial RD100-000123</p>\n"
 			            "</body></html>\n"));
+	} else if (pub_is_page(p)) {
+		route_published(c, rq, r);
+	} else if (strcmp(p, PUB_REDIRECT_PATH) == 0) {
+		/* Where a manufacturer's short link points: one redirect hop. */
+		if (get) {
+			resp_set(r, 302, "text/html; charset=utf-8", xstrdup("<!DOCTYPE html>\n"
+			    "<html><body><a href=\"" PUB_POLICY_PATH "\">moved</a></body></html>\n"));
+			strlist_push(&r->headers, "Location: " PUB_POLICY_PATH);
+		}
 	} else if (strcmp(p, "/status.json") == 0) {
 		/* Weak: deliberate unauthenticated disclosure.  Hardened: login first. */
 		if (get && (!hardened(c) || authorized(c, rq, r)))

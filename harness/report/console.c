@@ -75,13 +75,39 @@ widen(size_t *w, const char *s)
 	free(c);
 }
 
+/* Cases mapped to it directly or through its deemed-by/mapped-from sources. */
 static size_t
 rollup_cases(const rollup_t *u)
 {
-	size_t n = 0;
-	for (int v = 0; v < V__COUNT; v++)
-		n += u->counts[v];
-	return n;
+	return u->cases.n;
+}
+
+/* One line per scheme with a rule: what the customer asks first. */
+static void
+scheme_lines(const run_t *r, FILE *out, bool color)
+{
+	static const verdict_t as_verdict[] = {
+		[SV_COMPLIANT] = V_PASS, [SV_NOT_COMPLIANT] = V_FAIL,
+		[SV_INCOMPLETE] = V_INCONCLUSIVE,
+	};
+	if (r->n_schemes == 0)
+		return;
+	fputs("\nSchemes:\n", out);
+	for (size_t i = 0; i < r->n_schemes; i++) {
+		const scheme_result_t *sr = &r->schemes[i];
+		char *name = sr->rule->edition ? xasprintf("%s %s", sr->rule->framework,
+		    sr->rule->edition) : xstrdup(sr->rule->framework);
+		char *why = cell(sr->reason, 90);
+		fputs("  ", out);
+		put_cell(out, name, 17, NULL);
+		put_cell(out, scheme_verdict_str(sr->verdict), strlen("NOT_COMPLIANT") + 2,
+		    color ? verdict_color(as_verdict[sr->verdict]) : NULL);
+		if (sr->level)
+			fprintf(out, "level %s; ", sr->level);
+		fprintf(out, "%s\n", why ? why : "");
+		free(name);
+		free(why);
+	}
 }
 
 /* Provisions no selected case maps to are counted, not listed: they are all
@@ -163,6 +189,7 @@ report_console(const run_t *r, FILE *out, bool color)
 	size_t counts[V__COUNT], findings;
 
 	provision_table(r, out, color);
+	scheme_lines(r, out, color);
 	problem_list(r, out, color);
 	report_counts(r, counts, &findings);
 	fprintf(out, "\nCases: %zu", r->n_results);

@@ -2,8 +2,9 @@
  * Report writers.  Each format is one row in the table in writers.c: a name
  * for the command line, the file it writes in the report directory, a line of
  * help, and a function that renders a finished run_t into a file.  Writers
- * read the run only; none keeps state between calls.  A new format (HTML via
- * XSLT, a signed bundle) is a new file here and one row in that table.
+ * read the run only; none keeps state between calls.  A new format is a new
+ * file here and one row in that table (sealing, report/seal.h, is not a
+ * format: it signs whatever the writers left in the directory).
  */
 #ifndef IOTCERT_REPORT_WRITER_H
 #define IOTCERT_REPORT_WRITER_H
@@ -43,6 +44,8 @@ int report_write_all(const run_t *r, const char *dir, char *err, size_t errlen);
 /* The writers themselves, for callers that want one format at a path. */
 int report_write_xml(const run_t *r, const char *path, char *err, size_t errlen);
 int report_write_junit(const run_t *r, const char *path, char *err, size_t errlen);
+/* report.xml through reports/iotcert-report.xsl (html.h has the details). */
+int report_write_html(const run_t *r, const char *path, char *err, size_t errlen);
 
 /*
  * The verdict a writer shows for a case: V_NONE (never decided, a harness

@@ -15,6 +15,9 @@ static const report_writer_t writers[] = {
 	{ "junit", "junit.xml",
 	  "JUnit XML for CI: one testcase per case instance",
 	  report_write_junit },
+	{ "html", "report.html",
+	  "report.xml rendered for people by reports/iotcert-report.xsl",
+	  report_write_html },
 };
 
 const report_writer_t *

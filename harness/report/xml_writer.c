@@ -7,6 +7,7 @@
 #include "writer.h"
 #include "escape.h"
 #include "xmlw.h"
+#include "xml_rollups.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -18,22 +19,21 @@
 #define TRANSCRIPT_MAX	(16 * 1024)
 #define FIELD_MAX	(4 * 1024)
 
-/* Attribute name for each verdict's count, in the order the XSD lists them. */
-static const struct {
-	verdict_t v;
-	const char *attr;
-} count_attrs[] = {
-	{ V_PASS, "pass" },
-	{ V_FAIL, "fail" },
-	{ V_INCONCLUSIVE, "inconclusive" },
-	{ V_ERROR, "error" },
-	{ V_NOT_APPLICABLE, "not-applicable" },
-	{ V_NOT_RUN, "not-run" },
-};
-
-static void
-write_counts(xmlw_t *x, const size_t counts[V__COUNT])
+/* The count attributes, in the order the XSD lists them. */
+void
+xml_write_counts(xmlw_t *x, const size_t counts[V__COUNT])
 {
+	static const struct {
+		verdict_t v;
+		const char *attr;
+	} count_attrs[] = {
+		{ V_PASS, "pass" },
+		{ V_FAIL, "fail" },
+		{ V_INCONCLUSIVE, "inconclusive" },
+		{ V_ERROR, "error" },
+		{ V_NOT_APPLICABLE, "not-applicable" },
+		{ V_NOT_RUN, "not-run" },
+	};
 	for (size_t i = 0; i < ARRAY_LEN(count_attrs); i++)
 		xmlw_attrf(x, count_attrs[i].attr, "%zu", counts[count_attrs[i].v]);
 }
@@ -152,6 +152,7 @@ write_scheme(xmlw_t *x, const scheme_t *s)
 	xmlw_attr(x, "title", s->title);
 	xmlw_attr(x, "version", s->version);
 	xmlw_attr(x, "source", s->source);
+	xml_write_frameworks(x, s);
 	xmlw_end(x);
 }
 
@@ -408,38 +409,13 @@ write_case(xmlw_t *x, const case_result_t *c, bool first)
 }
 
 static void
-write_provisions(xmlw_t *x, const run_t *r)
-{
-	xmlw_start(x, "provisions");
-	for (size_t i = 0; i < r->n_rollups; i++) {
-		const rollup_t *u = &r->rollups[i];
-		xmlw_start(x, "provision");
-		xmlw_attr(x, "framework", u->framework);
-		xmlw_attr(x, "edition", u->edition);
-		xmlw_attr(x, "ref", u->ref);
-		xmlw_attr(x, "verdict", verdict_str(u->verdict));
-		xmlw_attrf(x, "cases", "%zu", u->cases.n);
-		xmlw_attrf(x, "findings", "%zu", u->findings);
-		write_counts(x, u->counts);
-		xmlw_elem(x, "title", u->title);
-		for (size_t j = 0; j < u->cases.n; j++) {
-			xmlw_start(x, "case");
-			xmlw_attr(x, "ref", u->cases.v[j]);
-			xmlw_end(x);
-		}
-		xmlw_end(x);
-	}
-	xmlw_end(x);
-}
-
-static void
 write_summary(xmlw_t *x, const run_t *r)
 {
 	size_t counts[V__COUNT], findings;
 	report_counts(r, counts, &findings);
 	xmlw_start(x, "summary");
 	xmlw_attrf(x, "total", "%zu", r->n_results);
-	write_counts(x, counts);
+	xml_write_counts(x, counts);
 	xmlw_attrf(x, "findings", "%zu", findings);
 	xmlw_end(x);
 }
@@ -462,7 +438,7 @@ report_write_xml(const run_t *r, const char *path, char *err, size_t errlen)
 	for (size_t i = 0; i < r->n_results; i++)
 		write_case(&x, &r->results[i], i == 0);
 	xmlw_end(&x);
-	write_provisions(&x, r);
+	xml_write_rollups(&x, r);
 	write_summary(&x, r);
 	xmlw_end(&x);
 	return xmlw_finish(&x, path, err, errlen);

@@ -52,7 +52,7 @@ assert_eq "5.5-1 rolls up to FAIL" FAIL \
 assert_eq "TS 103 701 5.6-1-2 rolls up to FAIL" FAIL \
 	"$(xq "$R" "//*[local-name()='provision'][@framework='ts103701'][@ref='5.6-1-2']/@verdict")"
 assert_eq "untested provision is NOT_RUN" NOT_RUN \
-	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@ref='5.2-1']/@verdict")"
+	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@ref='5.4-1']/@verdict")"
 assert_eq "DUT identity from the profile" RD-100 "$(xq "$R" "//*[local-name()='dut']/@model")"
 assert_eq "rarely needed debug shell FAILs 5.6-5" FAIL "$(verdict "$R" IOT-5.6-5-RARELY-NEEDED-SERVICES)"
 assert_eq "telnet is rarely needed but declared" yes \

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "diags_text.h"
 #include "core/probe.h"
 #include "load/case_step.h"
 #include "load/load.h"
@@ -17,17 +18,6 @@
 #include "load/ydoc.h"
 
 #define DATA "tests/data/load/"
-
-static char *
-diags_text(const diags_t *d)
-{
-	buf_t b;
-	buf_init(&b, 1 << 20);
-	for (size_t i = 0; i < d->n; i++)
-		buf_printf(&b, "\n  %s:%d:%d: %s", d->v[i].file, d->v[i].line,
-		    d->v[i].col, d->v[i].msg);
-	return buf_steal(&b);
-}
 
 /* Asserts an error at line:col whose message contains `frag`. */
 static void

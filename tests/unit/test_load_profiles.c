@@ -9,21 +9,12 @@
 #include <unistd.h>
 
 #include "check_main.h"
+#include "diags_text.h"
 #include "core/hash.h"
+#include "core/decisions.h"
 #include "load/load.h"
 
 #define DATA "tests/data/load/"
-
-static char *
-diags_text(const diags_t *d)
-{
-	buf_t b;
-	buf_init(&b, 1 << 20);
-	for (size_t i = 0; i < d->n; i++)
-		buf_printf(&b, "\n  %s:%d:%d: %s", d->v[i].file, d->v[i].line,
-		    d->v[i].col, d->v[i].msg);
-	return buf_steal(&b);
-}
 
 static void
 assert_diag(const diags_t *d, int line, int col, const char *frag)
@@ -410,7 +401,7 @@ START_TEST(check_classifies)
 	size_t files = 0;
 	int errors = load_check_paths(paths, ARRAY_LEN(paths), &d, &files);
 	ck_assert_uint_eq(files, 5);
-	assert_diag(&d, 1, 1, "not a test case, scheme, device profile or crypto policy");
+	assert_diag(&d, 1, 1, "not a test case, scheme, device profile, crypto policy, framework definition or decisions file");
 	ck_assert_str_eq(d.v[0].file, DATA "no-such-dir");
 	assert_diag(&d, 0, 0, "cannot open: No such file or directory");
 	assert_diag(&d, 1, 5, "duplicate case id 'DUP-1'");
@@ -474,11 +465,26 @@ START_TEST(readme_examples_load)
 	ck_assert_str_eq(dut_ics(t, "5.5-1")->support, "N/A");
 	dut_free(t);
 
-	char *all[] = { pc, ps, pd };
+	/* Checked alone, as `iotcert check` does: the framework's deemed-by
+	 * keys by shape only, the decisions without the cases. */
+	ex = readme_example("framework", &len);
+	char *pf = write_tmp(ex, len);
+	free(ex);
+	ex = readme_example("decisions", &len);
+	char *px = write_tmp(ex, len);
+	free(ex);
+	decisions_t *ds = load_decisions(px, NULL, &d);
+	assert_clean(&d);
+	ck_assert_uint_eq(ds->n, 1);
+	ck_assert_str_eq(ds->v[0].assessor, "A. Assessor, Example Lab");
+	decisions_free(ds);
+
+	char *all[] = { pc, ps, pd, pf, px };
 	size_t files = 0;
-	ck_assert_int_eq(load_check_paths(all, 3, &d, &files), 0);
-	ck_assert_uint_eq(files, 3);
-	for (size_t i = 0; i < 3; i++) {
+	ck_assert_int_eq(load_check_paths(all, 5, &d, &files), 0);
+	assert_clean(&d);
+	ck_assert_uint_eq(files, 5);
+	for (size_t i = 0; i < 5; i++) {
 		unlink(all[i]);
 		free(all[i]);
 	}

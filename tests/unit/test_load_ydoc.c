@@ -8,19 +8,9 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "diags_text.h"
 #include "load/schema.h"
 #include "load/ydoc.h"
-
-static char *
-diags_text(const diags_t *d)
-{
-	buf_t b;
-	buf_init(&b, 1 << 20);
-	for (size_t i = 0; i < d->n; i++)
-		buf_printf(&b, "\n  %s:%d:%d: %s", d->v[i].file, d->v[i].line,
-		    d->v[i].col, d->v[i].msg);
-	return buf_steal(&b);
-}
 
 static void
 assert_diag(const diags_t *d, int line, int col, const char *frag)

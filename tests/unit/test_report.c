@@ -106,10 +106,10 @@ world_build(world_t *w)
 	w->target.ports_filtered = 8;
 
 	static char *fws[] = { "en303645", "ts103701" };
-	w->provs[0] = (provision_t){ "en303645", "3.1.3", "5.1-1", "No universal default passwords", "M" };
-	w->provs[1] = (provision_t){ "en303645", "3.1.3", "5.6-1", "Unused interfaces disabled\x1b[2J", "M" };
-	w->provs[2] = (provision_t){ "en303645", "3.1.3", "5.5-1", "Cryptography best practice", "M" };
-	w->provs[3] = (provision_t){ "en303645", "3.1.3", "5.2-1", "Vulnerability disclosure policy", "M" };
+	w->provs[0] = (provision_t){ .framework = "en303645", .edition = "3.1.3", .ref = "5.1-1", .title = "No universal default passwords", .status = "M" };
+	w->provs[1] = (provision_t){ .framework = "en303645", .edition = "3.1.3", .ref = "5.6-1", .title = "Unused interfaces disabled\x1b[2J", .status = "M" };
+	w->provs[2] = (provision_t){ .framework = "en303645", .edition = "3.1.3", .ref = "5.5-1", .title = "Cryptography best practice", .status = "M" };
+	w->provs[3] = (provision_t){ .framework = "en303645", .edition = "3.1.3", .ref = "5.2-1", .title = "Vulnerability disclosure policy", .status = "M" };
 	w->scheme.name = "en303645-baseline";
 	w->scheme.title = "EN 303 645 baseline";
 	w->scheme.source = "ETSI EN 303 645 V3.1.3";
@@ -231,7 +231,9 @@ world_free(world_t *w)
 	char p[160];
 	snprintf(p, sizeof(p), "%s/mutated.xml", w->dir);
 	unlink(p);
-	rmdir(w->dir);
+	snprintf(p, sizeof(p), "%s/report.html", w->dir);
+	unlink(p);
+	ck_assert_msg(rmdir(w->dir) == 0, "%s left behind", w->dir);
 }
 
 static void
