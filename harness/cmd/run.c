@@ -110,9 +110,9 @@ load_config(run_ctx_t *c)
 }
 
 /*
- * The credential and password lists the selected cases name (`lists:`),
- * hashed into the report: a verdict over "default credentials" depends on
- * exactly which pairs were tried.
+ * The credential and password lists the selected cases read (their
+ * `lists:`, or the probe's defaults), hashed into the report: a verdict
+ * over "default credentials" depends on exactly which pairs were tried.
  */
 static void
 record_lists(run_ctx_t *c)
@@ -125,14 +125,14 @@ record_lists(run_ctx_t *c)
 		    (c->opts.exclude.n && case_selected_list(t, &c->opts.exclude)))
 			continue;
 		for (size_t k = 0; k < t->n_steps; k++) {
-			const value_t *v = step_param(&t->steps[k], "lists");
-			for (size_t j = 0; v && v->type == VT_LIST && j < v->n_items; j++) {
-				char *path = step_case_path(&t->steps[k], v->items[j]);
+			strlist_t paths = { 0 };
+			step_list_paths(&t->steps[k], probe_find(t->steps[k].probe), &paths);
+			for (size_t j = 0; j < paths.n; j++) {
 				char hex[SHA256_HEX_LEN];
-				if (sha256_file(path, hex) == 0)
-					run_add_file(c->run, path, hex, "credentials");
-				free(path);
+				if (sha256_file(paths.v[j], hex) == 0)
+					run_add_file(c->run, paths.v[j], hex, "credentials");
 			}
+			strlist_free(&paths);
 		}
 	}
 }

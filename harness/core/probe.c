@@ -97,3 +97,16 @@ step_case_path(const step_t *st, const char *name)
 	free(casefile);
 	return path;
 }
+
+void
+step_list_paths(const step_t *s, const probe_kind_t *k, strlist_t *out)
+{
+	const value_t *v = step_param(s, "lists");
+	if (v && v->type == VT_LIST) {
+		for (size_t i = 0; i < v->n_items; i++)
+			strlist_push_owned(out, step_case_path(s, v->items[i]));
+		return;
+	}
+	for (size_t i = 0; k && k->default_lists && k->default_lists[i]; i++)
+		strlist_push_owned(out, step_case_path(s, k->default_lists[i]));
+}

@@ -83,6 +83,11 @@ typedef struct probe_kind {
 	const param_spec_t *params;	/* terminated by {NULL} */
 	const field_spec_t *fields;	/* terminated by {NULL} */
 	probe_fn run;
+	/* The list files (credentials, passwords) a step uses when it names no
+	 * `lists`, relative to the case's directory; NULL-terminated, or NULL
+	 * for a kind that reads no lists.  A table so the run can hash exactly
+	 * the files a verdict depended on. */
+	const char *const *default_lists;
 } probe_kind_t;
 
 const probe_kind_t *probe_find(const char *name);
@@ -98,6 +103,10 @@ const value_t *step_param(const step_t *s, const char *name);
 /* A file a case names, as the case means it: relative to the directory of
  * the case file (absolute names as they are).  Caller frees. */
 char *step_case_path(const step_t *s, const char *name);
+/* The list files step s reads, as paths (step_case_path): its `lists`
+ * parameter, or else the kind's default_lists.  Appended to `out`, which
+ * the caller frees with strlist_free. */
+void step_list_paths(const step_t *s, const probe_kind_t *k, strlist_t *out);
 
 /* printf into ctx->reason and return the status, for one-line exits. */
 probe_status_t probe_fail(probe_ctx_t *ctx, probe_status_t st, const char *fmt, ...)

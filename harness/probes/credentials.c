@@ -208,13 +208,13 @@ worker(void *arg)
 	return NULL;
 }
 
+static const char *const default_lists[] = { "credentials/universal.txt",
+	"credentials/vendor.txt", NULL };
+extern const probe_kind_t probe_default_credentials;
+
 static int
 load_lists(probe_ctx_t *ctx, credlist_t *l, char *err, size_t errlen)
 {
-	const value_t *v = step_param(ctx->step, "lists");
-	static const char *const defaults[] = { "credentials/universal.txt",
-	    "credentials/vendor.txt" };
-	size_t n = v && v->type == VT_LIST ? v->n_items : ARRAY_LEN(defaults);
 	int rc = 0;
 	/* Model-specific defaults from the DUT profile go first. */
 	for (size_t i = 0; ctx->dut && i < ctx->dut->n_creds; i++) {
@@ -222,18 +222,18 @@ load_lists(probe_ctx_t *ctx, credlist_t *l, char *err, size_t errlen)
 		if (!dc->unique && (dc->service == NULL || strcmp(dc->service, ctx->svc->protocol) == 0))
 			credlist_add(l, dc->user, dc->password, "dut profile");
 	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *name = v && v->type == VT_LIST ? v->items[i] : defaults[i];
-		char *path = step_case_path(ctx->step, name);
+	strlist_t paths = { 0 };
+	step_list_paths(ctx->step, &probe_default_credentials, &paths);
+	for (size_t i = 0; i < paths.n && rc == 0; i++) {
 		diags_t d = { 0 };
-		if (credlist_load(path, l, &d) < 0) {
-			snprintf(err, errlen, "%s:%d: %s", d.n ? d.v[0].file : path,
+		if (credlist_load(paths.v[i], l, &d) < 0) {
+			snprintf(err, errlen, "%s:%d: %s", d.n ? d.v[0].file : paths.v[i],
 			    d.n ? d.v[0].line : 0, d.n ? d.v[0].msg : "cannot load");
 			rc = -1;
 		}
 		diags_free(&d);
-		free(path);
 	}
+	strlist_free(&paths);
 	return rc;
 }
 
@@ -472,4 +472,5 @@ const probe_kind_t probe_default_credentials = {
 	.params = params,
 	.fields = fields,
 	.run = run,
+	.default_lists = default_lists,
 };

@@ -74,17 +74,15 @@ gather(const dut_t *d, samples_t *s)
 	}
 }
 
+static const char *const default_lists[] = { "credentials/common-passwords.txt", NULL };
+extern const probe_kind_t probe_password_quality;
+
 /* The `lists` into `set`, sorted; -1 with the first problem in `err`. */
 static int
 load_lists(const probe_ctx_t *ctx, pwset_t *set, char *err, size_t errlen)
 {
-	const value_t *v = step_param(ctx->step, "lists");
 	strlist_t paths = { 0 };
-	if (v && v->type == VT_LIST)
-		for (size_t i = 0; i < v->n_items; i++)
-			strlist_push_owned(&paths, step_case_path(ctx->step, v->items[i]));
-	else
-		strlist_push_owned(&paths, step_case_path(ctx->step, "credentials/common-passwords.txt"));
+	step_list_paths(ctx->step, &probe_password_quality, &paths);
 	diags_t d = { 0 };
 	int rc = 0;
 	for (size_t i = 0; i < paths.n && rc == 0; i++)
@@ -159,4 +157,5 @@ const probe_kind_t probe_password_quality = {
 	.params = params,
 	.fields = fields,
 	.run = run,
+	.default_lists = default_lists,
 };

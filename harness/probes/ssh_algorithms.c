@@ -363,11 +363,10 @@ out:
 }
 
 const probe_kind_t probe_ssh_algorithms = {
-	"ssh-algorithms",
-	"SSH identification, KEXINIT algorithms and host key sizes; weak ones are findings",
-	SCOPE_SERVICE,
-	false,
-	params,
-	fields,
-	run,
+	.name = "ssh-algorithms",
+	.summary = "SSH identification, KEXINIT algorithms and host key sizes; weak ones are findings",
+	.scope = SCOPE_SERVICE,
+	.params = params,
+	.fields = fields,
+	.run = run,
 };

@@ -90,6 +90,9 @@ echo "== hardened device: PSTI COMPLIANT once every requirement PASSes"
 assert_eq "exit code 0 (no FAIL)" 0 $?
 R=$T/psti/report.xml
 valid "$T/psti"
+assert_eq "the list a probe reads by default (password-quality names none)" \
+	"$(sha256sum testcases/credentials/common-passwords.txt | cut -d' ' -f1)" \
+	"$(xq "$R" "//*[local-name()='file'][@role='credentials'][contains(@path, 'common-passwords.txt')]/@sha256")"
 assert_eq "Sch.1-1, -2, -3 all PASS" "PASS PASS PASS" \
 	"$(xq "$R" "$P[@framework='uk-psti'][@ref='Sch.1-1']/@verdict") $(xq "$R" "$P[@framework='uk-psti'][@ref='Sch.1-2']/@verdict") $(xq "$R" "$P[@framework='uk-psti'][@ref='Sch.1-3']/@verdict")"
 assert_eq "UK PSTI: COMPLIANT" "COMPLIANT|all 3 PASS or NOT_APPLICABLE" \

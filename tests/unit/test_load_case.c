@@ -184,6 +184,42 @@ START_TEST(minimal_case_defaults)
 }
 END_TEST
 
+/* The list files a step reads: its own `lists`, else the kind's defaults
+ * (what the run hashes into the report), next to the case file. */
+START_TEST(step_lists_or_defaults)
+{
+	step_t st = { .probe = "default-credentials", .pos = { "/cases/x/case.yaml", 1, 1 } };
+	strlist_t out = { 0 };
+	step_list_paths(&st, probe_find("default-credentials"), &out);
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_str_eq(out.v[0], "/cases/x/credentials/universal.txt");
+	ck_assert_str_eq(out.v[1], "/cases/x/credentials/vendor.txt");
+	strlist_free(&out);
+
+	step_list_paths(&st, probe_find("password-quality"), &out);
+	ck_assert_uint_eq(out.n, 1);
+	ck_assert_str_eq(out.v[0], "/cases/x/credentials/common-passwords.txt");
+	strlist_free(&out);
+
+	char *items[] = { "mine.txt", "/abs/other.txt" };
+	param_t p = { .name = "lists", .val = { .type = VT_LIST, .items = items, .n_items = 2 } };
+	st.params = &p;
+	st.n_params = 1;
+	step_list_paths(&st, probe_find("default-credentials"), &out);
+	ck_assert_uint_eq(out.n, 2);
+	ck_assert_str_eq(out.v[0], "/cases/x/mine.txt");
+	ck_assert_str_eq(out.v[1], "/abs/other.txt");
+	strlist_free(&out);
+
+	st.n_params = 0;
+	step_list_paths(&st, probe_find("tls-posture"), &out);
+	ck_assert_uint_eq(out.n, 0);
+	step_list_paths(&st, NULL, &out);
+	ck_assert_uint_eq(out.n, 0);
+	strlist_free(&out);
+}
+END_TEST
+
 START_TEST(err_syntax)
 {
 	assert_bad_case("syntax.yaml", 1, 3, 13,
@@ -485,6 +521,7 @@ load_case_suite(void)
 	tcase_add_test(t, full_case_loads);
 	tcase_add_test(t, minimal_case_defaults);
 	tcase_add_test(t, expect_value_typing);
+	tcase_add_test(t, step_lists_or_defaults);
 	suite_add_tcase(s, t);
 	t = tcase_create("errors");
 	tcase_add_test(t, err_syntax);
