@@ -90,7 +90,7 @@ echo "== hardened device: PSTI COMPLIANT once every requirement PASSes"
 assert_eq "exit code 0 (no FAIL)" 0 $?
 R=$T/psti/report.xml
 valid "$T/psti"
-assert_eq "the list a probe reads by default (password-quality names none)" \
+assert_eq "the password list password-quality reads is recorded" \
 	"$(sha256sum testcases/credentials/common-passwords.txt | cut -d' ' -f1)" \
 	"$(xq "$R" "//*[local-name()='file'][@role='credentials'][contains(@path, 'common-passwords.txt')]/@sha256")"
 assert_eq "Sch.1-1, -2, -3 all PASS" "PASS PASS PASS" \
