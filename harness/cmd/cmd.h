@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/diag.h"
 #include "core/model.h"
@@ -51,5 +52,24 @@ int mkdir_p(const char *path);
 char *path_from_dir(const char *dir, const char *file);
 /* Prints "iotcert: " + message to stderr. */
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The command line of `sign` and `verify`: one directory, one key file
+ * (--KEY_NAME KEY / -L KEY), -q and -h.  One parser so both say the same
+ * thing about the same mistake.
+ */
+typedef struct dir_key_args {
+	const char *cmd;		/* "sign": starts each message */
+	const char *key_name;		/* the key option's long name */
+	char key_letter;		/* and its letter */
+	bool key_required;
+	void (*usage)(FILE *out);
+	const char *dir, *key;		/* results: key NULL when not given */
+	bool quiet;
+} dir_key_args_t;
+/* Parses argv into a.  False when the command is done: --help printed usage
+ * on stdout (*rc EXIT_NO_FAIL), or a usage error was reported with usage on
+ * stderr (*rc EXIT_USAGE). */
+bool parse_dir_key_args(int argc, char **argv, dir_key_args_t *a, int *rc);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,4 +199,48 @@ path_from_dir(const char *dir, const char *file)
 	free(d);
 	free(f);
 	return out;
+}
+
+bool
+parse_dir_key_args(int argc, char **argv, dir_key_args_t *a, int *rc)
+{
+	const struct option opts[] = {
+		{ a->key_name, required_argument, NULL, a->key_letter },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char optstring[] = { a->key_letter, ':', 'q', 'h', '\0' };
+	a->dir = a->key = NULL;
+	a->quiet = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+		if (c == a->key_letter) {
+			a->key = optarg;
+		} else if (c == 'q') {
+			a->quiet = true;
+		} else if (c == 'h') {
+			a->usage(stdout);
+			*rc = EXIT_NO_FAIL;
+			return false;
+		} else {
+			a->usage(stderr);
+			*rc = EXIT_USAGE;
+			return false;
+		}
+	}
+	if (optind != argc - 1 || (a->key_required && a->key == NULL)) {
+		if (optind >= argc)
+			warnx_("%s: a directory to %s is required", a->cmd, a->cmd);
+		else if (optind < argc - 1)
+			warnx_("%s: one directory at a time", a->cmd);
+		else
+			warnx_("%s: --%s KEY is required", a->cmd, a->key_name);
+		a->usage(stderr);
+		*rc = EXIT_USAGE;
+		return false;
+	}
+	a->dir = argv[optind];
+	return true;
 }

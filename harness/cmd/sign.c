@@ -7,9 +7,7 @@
 #include "crypto/sign.h"
 #include "report/seal.h"
 
-#include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 static void
 usage(FILE *out)
@@ -42,31 +40,13 @@ usage(FILE *out)
 int
 cmd_sign(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *keypath = NULL;
-	bool quiet = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'k': keypath = optarg; break;
-		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return EXIT_NO_FAIL;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1 || keypath == NULL) {
-		warnx_("sign: %s", optind >= argc ? "a directory to sign is required" :
-		    optind < argc - 1 ? "one directory at a time" : "--key KEY is required");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	const char *dir = argv[optind];
+	dir_key_args_t a = { .cmd = "sign", .key_name = "key", .key_letter = 'k',
+		.key_required = true, .usage = usage };
+	int rc;
+	if (!parse_dir_key_args(argc, argv, &a, &rc))
+		return rc;
+	const char *dir = a.dir, *keypath = a.key;
+	bool quiet = a.quiet;
 	char err[1024];
 	sign_key_t *key = sign_key_load_private(keypath, err, sizeof(err));
 	if (key == NULL) {
@@ -74,7 +54,7 @@ cmd_sign(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	size_t files = 0;
-	int rc = EXIT_NO_FAIL;
+	rc = EXIT_NO_FAIL;
 	if (seal_sign(dir, key, &files, err, sizeof(err)) < 0) {
 		warnx_("%s", err);
 		rc = EXIT_FAILED;

@@ -8,7 +8,6 @@
 #include "report/seal.h"
 #include "report/tree.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -61,31 +60,13 @@ print_problem(void *arg, seal_problem_t p, const char *path, const char *detail)
 int
 cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pubkey", required_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *keypath = NULL;
-	bool quiet = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'p': keypath = optarg; break;
-		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return EXIT_NO_FAIL;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		warnx_("verify: %s", optind >= argc ? "a directory to verify is required" :
-		    "one directory at a time");
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	const char *dir = argv[optind];
+	dir_key_args_t a = { .cmd = "verify", .key_name = "pubkey", .key_letter = 'p',
+		.usage = usage };
+	int rc;
+	if (!parse_dir_key_args(argc, argv, &a, &rc))
+		return rc;
+	const char *dir = a.dir, *keypath = a.key;
+	bool quiet = a.quiet;
 	char err[1024];
 	sign_key_t *pub = NULL;
 	if (keypath && (pub = sign_key_load_public(keypath, err, sizeof(err))) == NULL) {
@@ -93,7 +74,7 @@ cmd_verify(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	seal_result_t res;
-	int rc = seal_verify(dir, pub, print_problem, NULL, &res, err, sizeof(err));
+	rc = seal_verify(dir, pub, print_problem, NULL, &res, err, sizeof(err));
 	sign_key_free(pub);
 	if (rc == SEAL_UNREADABLE) {
 		warnx_("verify: %s", err);

@@ -1,21 +1,21 @@
 /*
- * The pure half of the published-info probe (published_judge.h): reducing a
- * page to text, finding a contact, timescales and support dates in it, and
- * reading security.txt.  Matching works sentence by sentence, since "within
- * 7 days" means something only next to "acknowledge"; each sentence is
- * looked at through a window of at most SENT_MAX bytes so a page without
- * punctuation costs linear time, never quadratic.
+ * The pure half of the published-info probe (published_judge.h) that reads
+ * pages: reducing a page to text, finding a contact, timescales and a
+ * support end or period in it.  Matching works sentence by sentence, since
+ * "within 7 days" means something only next to "acknowledge"; each sentence
+ * is looked at through a window of at most SENT_MAX bytes so a page without
+ * punctuation costs linear time, never quadratic.  Reading dates is
+ * published_date.c, security.txt is published_sectxt.c.
  */
 #include "probes/published_judge.h"
+#include "probes/published_judge_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define SENT_MAX 1024
-#define LIST_MAX 16
 
 /* ---------- small bounded helpers ---------- */
 
@@ -449,160 +449,7 @@ pj_status_timeline(const char *text, char *snip, size_t cap)
 	return each_sentence(text, kw_timescale_sentence, &m);
 }
 
-/* ---------- dates ---------- */
-
-static const char *const months[] = { "january", "february", "march", "april", "may", "june",
-	"july", "august", "september", "october", "november", "december" };
-
-static int
-days_in(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : d[m - 1];
-}
-
-static bool
-date_ok(int y, int m, int d)
-{
-	return y >= 1990 && y <= 2199 && m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
-}
-
-/* A month name (full, or its first three letters with an optional '.') at s[i]. */
-static int
-month_at(const char *s, size_t n, size_t i, size_t *end)
-{
-	if (i > 0 && isalpha((unsigned char)s[i - 1]))
-		return 0;
-	for (int k = 0; k < 12; k++) {
-		size_t l = strlen(months[k]);
-		if (i + l <= n && strncasecmp(s + i, months[k], l) == 0 &&
-		    (i + l == n || !isalpha((unsigned char)s[i + l]))) {
-			*end = i + l;
-			return k + 1;
-		}
-		if (i + 3 <= n && strncasecmp(s + i, months[k], 3) == 0 &&
-		    (i + 3 == n || !isalpha((unsigned char)s[i + 3]))) {
-			*end = i + 3 + (i + 3 < n && s[i + 3] == '.');
-			return k + 1;
-		}
-	}
-	return 0;
-}
-
-static int
-digits(const char *s, size_t n, size_t i, size_t maxd, size_t *end)
-{
-	int v = 0;
-	size_t e = i;
-	while (e < n && e - i < maxd && isdigit((unsigned char)s[e]))
-		v = v * 10 + (s[e++] - '0');
-	if (e == i || (e < n && isdigit((unsigned char)s[e])))
-		return -1;
-	*end = e;
-	return v;
-}
-
-static size_t
-skip_sp(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == ',' || s[i] == '\t'))
-		i++;
-	return i;
-}
-
-/* A date starting at s[i]; its end in *end. */
-static bool
-date_at(const char *s, size_t n, size_t i, pj_date_t *out, size_t *end)
-{
-	if (i > 0 && isalnum((unsigned char)s[i - 1]))
-		return false;
-	size_t e;
-	if (isdigit((unsigned char)s[i])) {
-		int a = digits(s, n, i, 4, &e);
-		if (a < 0)
-			return false;
-		if (e - i == 4 && e + 6 <= n && s[e] == '-') {	/* YYYY-MM-DD */
-			size_t e2, e3;
-			int m = digits(s, n, e + 1, 2, &e2);
-			if (m < 0 || e2 != e + 3 || e2 >= n || s[e2] != '-')
-				return false;
-			int d = digits(s, n, e2 + 1, 2, &e3);
-			if (d < 0 || e3 != e2 + 3 || !date_ok(a, m, d))
-				return false;
-			*out = (pj_date_t){ a, m, d };
-			*end = e3;
-			return true;
-		}
-		if (e - i > 2)
-			return false;
-		size_t j = e;	/* D[st|nd|rd|th] [of] Month[,] YYYY */
-		if (j + 2 <= n && isalpha((unsigned char)s[j]) && isalpha((unsigned char)s[j + 1]) &&
-		    (j + 2 == n || !isalpha((unsigned char)s[j + 2])))
-			j += 2;
-		j = skip_sp(s, n, j);
-		if (j + 3 <= n && strncasecmp(s + j, "of ", 3) == 0)
-			j = skip_sp(s, n, j + 3);
-		size_t me;
-		int m = month_at(s, n, j, &me);
-		if (!m)
-			return false;
-		size_t ye;
-		int y = digits(s, n, skip_sp(s, n, me), 4, &ye);
-		if (y < 0 || !date_ok(y, m, a))
-			return false;
-		*out = (pj_date_t){ y, m, a };
-		*end = ye;
-		return true;
-	}
-	size_t me;
-	int m = month_at(s, n, i, &me);
-	if (!m)
-		return false;
-	size_t j = skip_sp(s, n, me);
-	int v = digits(s, n, j, 4, &e);
-	if (v < 0)
-		return false;
-	if (e - j == 4) {				/* Month YYYY */
-		if (!date_ok(v, m, 1))
-			return false;
-		*out = (pj_date_t){ v, m, 0 };
-		*end = e;
-		return true;
-	}
-	if (e - j > 2)
-		return false;
-	size_t k = e;					/* Month D[st], YYYY */
-	if (k + 2 <= n && isalpha((unsigned char)s[k]) && isalpha((unsigned char)s[k + 1]))
-		k += 2;
-	size_t ye;
-	int y = digits(s, n, skip_sp(s, n, k), 4, &ye);
-	if (y < 0 || !date_ok(y, m, v))
-		return false;
-	*out = (pj_date_t){ y, m, v };
-	*end = ye;
-	return true;
-}
-
-int
-pj_date_cmp(const pj_date_t *a, const pj_date_t *b)
-{
-	int ad = a->d ? a->d : days_in(a->y, a->m), bd = b->d ? b->d : days_in(b->y, b->m);
-	long x = a->y * 10000L + a->m * 100L + ad, y = b->y * 10000L + b->m * 100L + bd;
-	return x < y ? -1 : x > y;
-}
-
-bool
-pj_parse_iso_date(const char *s, pj_date_t *out)
-{
-	size_t n = strlen(s), end;
-	pj_date_t d;
-	if (n != 10 || !isdigit((unsigned char)s[0]) || !date_at(s, n, 0, &d, &end) ||
-	    end != n || d.d == 0)
-		return false;
-	*out = d;
-	return true;
-}
+/* ---------- support period ---------- */
 
 static const char *const support_words[] = { "support", "security update", "updates until",
 	"until", "end of life", "end-of-life", "eol", "through", "patches" };
@@ -631,7 +478,7 @@ end_sentence(const char *s, size_t n, void *arg)
 	for (size_t i = 0; i < n; i++) {
 		pj_date_t d;
 		size_t e;
-		if (date_at(s, n, i, &d, &e)) {
+		if (pj_date_at(s, n, i, &d, &e)) {
 			if (!f->found || pj_date_cmp(&d, &f->best) > 0) {
 				f->best = d;
 				snip_set(f->sn.snip, f->sn.cap, s, n);
@@ -651,7 +498,7 @@ pj_support_end(const char *text, pj_date_t *out, char *iso, size_t isocap, char 
 	if (!f.found)
 		return false;
 	if (f.best.d == 0)
-		f.best.d = days_in(f.best.y, f.best.m);
+		f.best.d = pj_days_in(f.best.y, f.best.m);
 	*out = f.best;
 	snprintf(iso, isocap, "%04d-%02d-%02d", f.best.y, f.best.m, f.best.d);
 	return true;
@@ -684,207 +531,4 @@ pj_support_period(const char *text, char *snip, size_t cap)
 {
 	snipper_t sn = { snip, cap };
 	return each_sentence(text, period_sentence, &sn);
-}
-
-bool
-pj_mentions_date(const char *text, const pj_date_t *want)
-{
-	size_t n = strlen(text);
-	for (size_t i = 0; i < n; i++) {
-		pj_date_t d;
-		size_t e;
-		if (date_at(text, n, i, &d, &e)) {
-			if (d.d == 0)
-				d.d = days_in(d.y, d.m);
-			if (pj_date_cmp(&d, want) == 0)
-				return true;
-			i = e;
-		}
-	}
-	return false;
-}
-
-/* ---------- security.txt ---------- */
-
-static int64_t
-days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* RFC 3339 date-time (as RFC 9116 requires for Expires) to epoch seconds. */
-static bool
-rfc3339(const char *s, int64_t *out)
-{
-	int y, mo, d, h, mi, sec, n = 0;
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10 ||
-	    (s[10] != 'T' && s[10] != 't'))
-		return false;
-	int n2 = 0;
-	if (sscanf(s + 11, "%2d:%2d:%2d%n", &h, &mi, &sec, &n2) != 3 || n2 != 8)
-		return false;
-	const char *p = s + 19;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return false;
-		while (isdigit((unsigned char)*p))
-			p++;
-	}
-	int off = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int oh, om, n3 = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n3) != 2 || n3 != 5 || oh > 23 || om > 59)
-			return false;
-		off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
-		p += 6;
-	} else {
-		return false;
-	}
-	if (*p != '\0' || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-	    d > (y >= 1990 && y <= 2199 ? days_in(y, mo) : 31) || h > 23 || mi > 59 || sec > 60)
-		return false;
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off;
-	return true;
-}
-
-static void
-problem(pj_sectxt_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-problem(pj_sectxt_t *s, const char *fmt, ...)
-{
-	if (s->problems.n >= LIST_MAX)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	strlist_push_owned(&s->problems, xvasprintf(fmt, ap));
-	va_end(ap);
-}
-
-/* One field line (already without its line end); lineno for messages. */
-static void
-sectxt_field(pj_sectxt_t *s, const char *l, size_t n, size_t lineno, bool *bad_line,
-    size_t *expires_line, int64_t now)
-{
-	size_t i = 0;
-	while (i < n && (l[i] == ' ' || l[i] == '\t'))
-		i++;
-	if (i == n || l[i] == '#')
-		return;
-	const char *colon = memchr(l + i, ':', n - i);
-	size_t nl = colon ? (size_t)(colon - (l + i)) : 0;
-	bool name_ok = colon && nl > 0 && nl < 64;
-	for (size_t k = 0; name_ok && k < nl; k++)
-		name_ok = isalnum((unsigned char)l[i + k]) || l[i + k] == '-';
-	if (!name_ok) {
-		if (!*bad_line)
-			problem(s, "line %zu is not a field, a comment or blank", lineno);
-		*bad_line = true;
-		return;
-	}
-	const char *v = colon + 1;
-	size_t vn = n - (size_t)(v - l);
-	while (vn && (*v == ' ' || *v == '\t'))
-		v++, vn--;
-	while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
-		vn--;
-	char *val = xstrndup(v, vn);
-	if (nl == 7 && strncasecmp(l + i, "Contact", 7) == 0) {
-		if (s->contacts.n < LIST_MAX && vn)
-			strlist_push(&s->contacts, val);
-	} else if (nl == 6 && strncasecmp(l + i, "Policy", 6) == 0) {
-		if (s->policies.n < LIST_MAX && vn)
-			strlist_push(&s->policies, val);
-	} else if (nl == 7 && strncasecmp(l + i, "Expires", 7) == 0) {
-		if (s->expires) {
-			problem(s, "Expires appears more than once (lines %zu and %zu)",
-			    *expires_line, lineno);
-		} else {
-			s->expires = xstrdup(val);
-			*expires_line = lineno;
-			int64_t t;
-			if (!rfc3339(val, &t)) {
-				problem(s, "Expires \"%.64s\" is not an RFC 3339 date and time", val);
-			} else {
-				s->expires_s = t;
-				if (t <= now)
-					problem(s, "expired on %.64s", val);
-			}
-		}
-	}
-	free(val);
-}
-
-void
-pj_sectxt_parse(const unsigned char *p, size_t n, int64_t now, pj_sectxt_t *out)
-{
-	memset(out, 0, sizeof(*out));
-	if (memchr(p, '\0', n))
-		problem(out, "contains NUL bytes: not a text file");
-	bool long_line = false, bad_line = false, in_sig_head = false, sig_block = false;
-	size_t expires_line = 0, lineno = 0;
-	for (size_t i = 0; i < n;) {
-		if (++lineno > PJ_SECTXT_LINES_MAX) {
-			problem(out, "more than %d lines: the rest was not read", PJ_SECTXT_LINES_MAX);
-			break;
-		}
-		const unsigned char *nlp = memchr(p + i, '\n', n - i);
-		size_t e = nlp ? (size_t)(nlp - p) : n;
-		size_t len = e - i;
-		if (len && p[i + len - 1] == '\r')
-			len--;
-		const char *l = (const char *)p + i;
-		i = nlp ? e + 1 : n;
-		if (len > PJ_SECTXT_LINE_MAX) {
-			if (!long_line)
-				problem(out, "line %zu is longer than %d bytes", lineno, PJ_SECTXT_LINE_MAX);
-			long_line = true;
-			continue;
-		}
-		if (memchr(l, '\0', len))
-			continue;	/* already reported; a NUL ends no C string here */
-		if (lineno == 1 && len >= 34 && strncmp(l, "-----BEGIN PGP SIGNED MESSAGE-----", 34) == 0) {
-			out->signed_pgp = true;
-			in_sig_head = true;
-			continue;
-		}
-		if (in_sig_head) {	/* "Hash: ..." armour headers up to a blank line */
-			if (len == 0)
-				in_sig_head = false;
-			continue;
-		}
-		if (out->signed_pgp && len >= 29 && strncmp(l, "-----BEGIN PGP SIGNATURE-----", 29) == 0) {
-			sig_block = true;
-			break;
-		}
-		if (out->signed_pgp && len >= 2 && l[0] == '-' && l[1] == ' ')
-			l += 2, len -= 2;	/* dash-escaped (RFC 4880 7.1) */
-		sectxt_field(out, l, len, lineno, &bad_line, &expires_line, now);
-	}
-	if (out->signed_pgp && !sig_block)
-		problem(out, "a signed message without its signature block");
-	if (out->contacts.n == 0)
-		problem(out, "no Contact field");
-	if (out->expires == NULL)
-		problem(out, "no Expires field");
-}
-
-void
-pj_sectxt_clear(pj_sectxt_t *s)
-{
-	if (s == NULL)
-		return;
-	strlist_free(&s->contacts);
-	strlist_free(&s->policies);
-	strlist_free(&s->problems);
-	free(s->expires);
-	memset(s, 0, sizeof(*s));
 }
