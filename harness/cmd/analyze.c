@@ -26,6 +26,7 @@
 
 typedef struct an_opts {
 	char *file, *dut, *dut_mac, *scheme, *out;
+	char *profile;		/* --profile: the DUT profile, for cases that compare with it */
 	strlist_t cases, select;
 	bool reveal, quiet, color;
 } an_opts_t;
@@ -44,6 +45,9 @@ usage(FILE *out)
 	    "\n"
 	    "  -D, --dut ADDR[,ADDR]   the device's addresses in the capture (IPv4, IPv6)\n"
 	    "  -m, --dut-mac MAC       its MAC address too (aa:bb:cc:dd:ee:ff)\n"
+	    "  -P, --profile FILE      the DUT profile, for the cases that compare the\n"
+	    "                          traffic with its IXIT (update servers); without\n"
+	    "                          it they are INCONCLUSIVE\n"
 	    "  -S, --scheme NAME|FILE  scheme profile (default en303645-baseline)\n"
 	    "  -c, --cases PATH        test case file or directory (repeatable;\n"
 	    "                          default DATADIR/testcases; only cases over the\n"
@@ -84,6 +88,7 @@ parse(an_opts_t *o, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dut", required_argument, NULL, 'D' },
 		{ "dut-mac", required_argument, NULL, 'm' },
+		{ "profile", required_argument, NULL, 'P' },
 		{ "scheme", required_argument, NULL, 'S' },
 		{ "cases", required_argument, NULL, 'c' },
 		{ "select", required_argument, NULL, 's' },
@@ -98,10 +103,11 @@ parse(an_opts_t *o, int argc, char **argv)
 	o->color = isatty(STDOUT_FILENO);
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "D:m:S:c:s:o:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "D:m:P:S:c:s:o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D': free(o->dut); o->dut = xstrdup(optarg); break;
 		case 'm': free(o->dut_mac); o->dut_mac = xstrdup(optarg); break;
+		case 'P': free(o->profile); o->profile = xstrdup(optarg); break;
 		case 'S': free(o->scheme); o->scheme = xstrdup(optarg); break;
 		case 'c': strlist_push(&o->cases, optarg); break;
 		case 's': split_list(optarg, &o->select); break;
@@ -135,6 +141,7 @@ opts_free(an_opts_t *o)
 	free(o->file);
 	free(o->dut);
 	free(o->dut_mac);
+	free(o->profile);
 	free(o->scheme);
 	free(o->out);
 	strlist_free(&o->cases);
@@ -191,9 +198,10 @@ analyze(an_opts_t *o, int argc, char **argv)
 	char *sp = scheme_path(o->scheme ? o->scheme : "en303645-baseline");
 	scheme_t *sch = load_scheme(sp, &d);
 	free(sp);
+	dut_t *dut = sch && o->profile ? load_dut(o->profile, &d) : NULL;
 	diags_print(&d, stderr);
 	diags_free(&d);
-	if (sch == NULL || load_case_paths(&o->cases, &all) < 0)
+	if (sch == NULL || (o->profile && dut == NULL) || load_case_paths(&o->cases, &all) < 0)
 		goto out;
 	if (o->dut_mac && parse_mac(o->dut_mac, mac) < 0) {
 		warnx_("--dut-mac: '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", o->dut_mac);
@@ -226,10 +234,12 @@ analyze(an_opts_t *o, int argc, char **argv)
 		t = target_new("0.0.0.0", err, sizeof(err));	/* MAC only: no address */
 	r = run_new();
 	record(r, o, sch, argc, argv, sha);
+	if (dut)
+		run_add_file(r, dut->file, dut->sha256, "dut");
 	r->target = t;
 	r->capture.captured = pv_run_stats(pv)->frames;
 	runner_opts_t ro = { .cases = &cases, .select = &o->select, .scheme = sch,
-	    .target = t, .jobs = 1, .passive = pv };
+	    .target = t, .dut = dut, .jobs = 1, .passive = pv };
 	r->start_ms = wall_ms();
 	runner_run(r, &ro);
 	runner_run_capture(r, &ro);
@@ -269,6 +279,7 @@ out:
 	pv_run_free(pv);
 	run_free(r);
 	target_free(t);
+	dut_free(dut);
 	caseset_free(&cases);
 	caseset_free(&all);
 	scheme_free(sch);

@@ -214,6 +214,18 @@ dut_free(dut_t *d)
 	for (size_t i = 0; i < d->n_bruteforce; i++)
 		free(d->bruteforce[i].service);
 	free(d->bruteforce);
+	for (size_t i = 0; i < d->n_updmech; i++) {
+		dut_updmech_t *u = &d->updmech[i];
+		free(u->id);
+		free(u->description);
+		free(u->delivery);
+		free(u->initiation);
+		strlist_free(&u->servers);
+		free(u->protocol);
+		free(u->authenticity);
+		free(u->crypto);
+	}
+	free(d->updmech);
 	if (d->userinfo) {
 		free(d->userinfo->disclosure_url);
 		free(d->userinfo->support_url);

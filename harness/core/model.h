@@ -273,6 +273,24 @@ typedef struct dut_userinfo {
 	srcpos_t pos;
 } dut_userinfo_t;
 
+/*
+ * IXIT 7-UpdMech: one way the device receives software updates, as the DUT
+ * profile's `update:` states it (5.3-2, 5.3-7, 5.3-9, 5.3-10).  The
+ * update-channel probe compares the servers and protocol stated here with
+ * the device's traffic in the capture.  Strings may be NULL (not stated).
+ */
+typedef struct dut_updmech {
+	char *id;		/* the IXIT entry id, e.g. "UpdMech-1" */
+	char *description;
+	char *delivery;		/* "network", "local" or "none" */
+	char *initiation;	/* "automatic", "user" or "both" */
+	strlist_t servers;	/* host names or addresses it fetches from */
+	char *protocol;		/* "https", "http", "mqtts", "mqtt", "coaps", "coap", "other" */
+	char *authenticity;	/* "signature" or "none": how an image is verified */
+	char *crypto;		/* the stated cryptography, free text */
+	srcpos_t pos;
+} dut_updmech_t;
+
 typedef struct dut {
 	char *manufacturer, *model, *hw_version, *sw_version, *serial;
 	char *mac;		/* the tested unit's MAC address, may be NULL */
@@ -292,6 +310,8 @@ typedef struct dut {
 	char *file;
 	char *sha256;
 	dut_userinfo_t *userinfo;	/* `user-info:`, owned; NULL when absent */
+	dut_updmech_t *updmech;	/* `update:` entries */
+	size_t n_updmech;
 } dut_t;
 
 void dut_free(dut_t *d);

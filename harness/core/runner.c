@@ -140,7 +140,7 @@ pre_verdict(const tcase_t *c, const runner_opts_t *o, verdict_t *v, char *buf, s
 	}
 	if (c->needs_dut && o->dut == NULL) {
 		*v = V_INCONCLUSIVE;
-		return "this case compares the device with its declaration: give a DUT profile (--dut FILE)";
+		return "this case compares the device with its declaration: give a DUT profile (run --dut FILE, analyze --profile FILE)";
 	}
 	return NULL;
 }

@@ -17,7 +17,8 @@
 #include "loaders.h"
 #include "schema.h"
 
-enum { K_DEVICE, K_IFACES, K_ICS, K_CREDS, K_SAMPLES, K_BRUTE, K_COMMECH, K_USERINFO, K__N };
+enum { K_DEVICE, K_IFACES, K_ICS, K_CREDS, K_SAMPLES, K_BRUTE, K_COMMECH, K_USERINFO, K_UPDMECH,
+	K__N };
 static const skey_t dut_keys[K__N] = {
 	[K_DEVICE] = { "device", ST_MAP, true },
 	[K_IFACES] = { "interfaces", ST_SEQ, false },
@@ -27,6 +28,7 @@ static const skey_t dut_keys[K__N] = {
 	[K_BRUTE] = { "brute-force", ST_SEQ, false },
 	[K_COMMECH] = { "communication", ST_SEQ, false },
 	[K_USERINFO] = { "user-info", ST_MAP, false },
+	[K_UPDMECH] = { "update", ST_SEQ, false },
 };
 
 enum { D_MANUF, D_MODEL, D_HW, D_SW, D_SERIAL, D_ADDRS, D_MAC, D__N };
@@ -297,6 +299,8 @@ dut_from_doc(const ydoc_t *doc, diags_t *d)
 		dut_load_commech(&sc, v[K_COMMECH], t);
 	if (v[K_USERINFO])
 		dut_load_userinfo(&sc, v[K_USERINFO], t);
+	if (v[K_UPDMECH])
+		dut_load_updmech(&sc, v[K_UPDMECH], t);
 	if (d->errors != before || doc->errors) {
 		dut_free(t);
 		return NULL;

@@ -48,5 +48,7 @@ void dut_load_bruteforce(const sctx_t *sc, const ynode_t *list, dut_t *t);
 void dut_load_commech(const sctx_t *sc, const ynode_t *list, dut_t *t);
 /* dut_userinfo.c: the `user-info:` mapping (IXIT 2-UserInfo). */
 void dut_load_userinfo(const sctx_t *sc, const ynode_t *map, dut_t *t);
+/* dut_updmech.c: the `update:` section (IXIT 7-UpdMech). */
+void dut_load_updmech(const sctx_t *sc, const ynode_t *list, dut_t *t);
 
 #endif

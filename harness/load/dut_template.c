@@ -119,7 +119,18 @@ write_ixit(FILE *out)
 	    "# user-info:\n"
 	    "#   vulnerability-disclosure: https://FILL-IN\n"
 	    "#   support-period: https://FILL-IN\n"
-	    "#   support-period-end: 2031-12-31\n", out);
+	    "#   support-period-end: 2031-12-31\n"
+	    "\n# IXIT 7-UpdMech: how updates reach the device (5.3-2, 5.3-10).  The servers\n"
+	    "# (host names, not URLs) are looked for in the capture, reached over `protocol`.\n"
+	    "# update:\n"
+	    "#   - id: UpdMech-1\n"
+	    "#     description: FILL-IN\n"
+	    "#     delivery: network            # network, local or none\n"
+	    "#     initiation: automatic        # automatic, user or both\n"
+	    "#     servers: [FILL-IN]\n"
+	    "#     protocol: https              # https, http, mqtts, mqtt, coaps, coap, other\n"
+	    "#     authenticity: signature      # signature or none\n"
+	    "#     crypto: FILL-IN\n", out);
 }
 
 int

@@ -23,6 +23,7 @@ extern const probe_kind_t probe_capture_tls_client;
 extern const probe_kind_t probe_capture_endpoints;
 extern const probe_kind_t probe_capture_personal;
 extern const probe_kind_t probe_published_info;
+extern const probe_kind_t probe_update_channel;
 
 static const probe_kind_t *const kinds[] = {
 	&probe_service_inventory,
@@ -42,6 +43,7 @@ static const probe_kind_t *const kinds[] = {
 	&probe_capture_endpoints,
 	&probe_capture_personal,
 	&probe_published_info,
+	&probe_update_channel,
 };
 
 const probe_kind_t *

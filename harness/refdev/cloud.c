@@ -7,7 +7,9 @@
  * and posts telemetry with its cloud credentials and its owner's e-mail
  * and location: in weak mode in cleartext HTTP with Basic authentication
  * (5.5-1, 5.5-7, 5.8-1 findings), in hardened mode over TLS 1.2 or newer
- * with SNI (nothing to find but the endpoint).
+ * with SNI (nothing to find but the endpoint).  Each post is followed by an
+ * update check to the device's update server (same sink, its own name), in
+ * cleartext or TLS likewise, for the update-channel case.
  */
 #include "refdev.h"
 
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #define CLOUD_NAME "cloud.refdev.test"
+#define UPDATE_NAME "updates.refdev.test"	/* its firmware update server */
 #define CLOUD_IO_MS 3000
 /* Base64 of "RD100-000123:cl0udS3cret", the device's cloud account. */
 #define CLOUD_BASIC "UkQxMDAtMDAwMTIzOmNsMHVkUzNjcmV0"
@@ -114,9 +117,9 @@ sink_main(void *arg)
 	return NULL;
 }
 
-/* One telemetry post from the device's own address. */
+/* One request to the cloud from the device's own address, for `name`. */
 static void
-post_once(refdev_t *rd, SSL_CTX *cli)
+request_once(refdev_t *rd, SSL_CTX *cli, const char *name, const char *req, int rl)
 {
 	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM,
 	                          .ai_family = rd->cloud_addr.ss_family };
@@ -138,16 +141,11 @@ post_once(refdev_t *rd, SSL_CTX *cli)
 		close(fd);
 		return;
 	}
-	char req[1024];
-	int rl = snprintf(req, sizeof(req), "POST /v1/telemetry HTTP/1.1\r\nHost: %s\r\n"
-	    "Authorization: Basic %s\r\nContent-Type: application/json\r\n"
-	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", CLOUD_NAME, CLOUD_BASIC,
-	    strlen(TELEMETRY), TELEMETRY);
 	char ans[512];
 	if (cli) {
 		SSL *ssl = SSL_new(cli);
 		if (ssl && SSL_set_fd(ssl, fd) == 1 &&
-		    SSL_set_tlsext_host_name(ssl, CLOUD_NAME) == 1 && SSL_connect(ssl) == 1 &&
+		    SSL_set_tlsext_host_name(ssl, name) == 1 && SSL_connect(ssl) == 1 &&
 		    SSL_write(ssl, req, rl) > 0)
 			(void)SSL_read(ssl, ans, sizeof(ans));
 		if (ssl) {
@@ -160,6 +158,21 @@ post_once(refdev_t *rd, SSL_CTX *cli)
 		(void)recv(fd, ans, sizeof(ans), 0);
 	}
 	close(fd);
+}
+
+/* A telemetry post, then an update check to the update server's name. */
+static void
+phone_home(refdev_t *rd, SSL_CTX *cli)
+{
+	char req[1024];
+	int rl = snprintf(req, sizeof(req), "POST /v1/telemetry HTTP/1.1\r\nHost: %s\r\n"
+	    "Authorization: Basic %s\r\nContent-Type: application/json\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", CLOUD_NAME, CLOUD_BASIC,
+	    strlen(TELEMETRY), TELEMETRY);
+	request_once(rd, cli, CLOUD_NAME, req, rl);
+	rl = snprintf(req, sizeof(req), "GET /v1/firmware/RD-100/latest HTTP/1.1\r\n"
+	    "Host: %s\r\nConnection: close\r\n\r\n", UPDATE_NAME);
+	request_once(rd, cli, UPDATE_NAME, req, rl);
 }
 
 static void *
@@ -175,7 +188,7 @@ telemetry_main(void *arg)
 			SSL_CTX_set_min_proto_version(cli, TLS1_2_VERSION);
 	}
 	do
-		post_once(rd, cli);
+		phone_home(rd, cli);
 	while (wait_fd(rd->stop_rd, POLLIN, rd->cfg.cloud_interval_ms) < 0);
 	SSL_CTX_free(cli);
 	return NULL;

@@ -25,6 +25,7 @@ CR=IOT-5.5-7-CAPTURE-CREDENTIALS
 TC=IOT-5.5-1-CAPTURE-TLS-CLIENT
 PD=IOT-5.8-1-CAPTURE-PERSONAL-DATA
 EP=IOT-5.10-1-CAPTURE-ENDPOINTS
+UP=IOT-5.3-2-CAPTURE-UPDATE-CHANNEL
 
 if [ "$(id -u)" != 0 ]; then
 	echo "capture: SKIPPED (the live capture needs root or CAP_NET_RAW)"
@@ -41,7 +42,7 @@ run() {	# run NAME TARGET PORTS [ARGS...]
 }
 
 echo "== weak device phoning home in cleartext"
-run weak $NET.1 2323,8080 --observe 3
+run weak $NET.1 2323,8080 --observe 3 --dut profiles/devices/refdev-weak.yaml
 assert_eq "exit code 1" 1 $?
 R=$T/weak/report.xml
 xmllint --noout --schema $XSD "$R" 2>/dev/null && ok "report validates" || bad "report invalid"
@@ -69,9 +70,30 @@ assert_eq "personal data FAILs: e-mail and coordinates" "FAIL j***@example.com 5
 assert_eq "the endpoint is named from the Host header, a note" "cloud.refdev.test note PASS" \
 	"$(xq "$R" "$F[@kind='endpoint']/@host") $(xq "$R" "$F[@kind='endpoint']/@severity") $(verdict "$R" $EP)"
 assert_eq "no TLS client: PASS" PASS "$(verdict "$R" $TC)"
+assert_eq "update channel FAILs: updates.refdev.test over http, the IXIT states https" \
+	"FAIL http updates.refdev.test https high" \
+	"$(verdict "$R" $UP) $(xq "$R" "$F[@kind='update-channel']/@protocol") $(xq "$R" "$F[@kind='update-channel']/@server") $(xq "$R" "$F[@kind='update-channel']/@stated-protocol") $(xq "$R" "$F[@kind='update-channel']/@severity")"
+case "$(xq "$R" "//*[local-name()='testcase'][@id='$UP']/*[local-name()='reason']")" in
+*"otherwise than its IXIT states"*"updates.refdev.test"*) ok "... the reason names the server" ;;
+*) bad "reason: $(xq "$R" "//*[local-name()='testcase'][@id='$UP']/*[local-name()='reason']")" ;;
+esac
+fr=$(xq "$R" "$F[@kind='update-channel']/@frame")
+assert_eq "... its frame in run.pcap is the device's flow to the update server" 1 \
+	"$(tcpdump -nn -r "$T/weak/evidence/run.pcap" -A 2>/dev/null | awk -v n="$fr" '/^[0-9][0-9]:/{i++} i==n' | grep -c "$NET.1")"
+"$BUILD/iotcert" analyze -q "$T/weak/evidence/run.pcap" --dut $NET.1 --out "$T/an-noprof" --select $UP >/dev/null 2>&1
+case "$(xq "$T/an-noprof/report.xml" "//*[local-name()='testcase'][@id='$UP']/@verdict")|$(xq "$T/an-noprof/report.xml" "//*[local-name()='testcase'][@id='$UP']/*[local-name()='reason']")" in
+INCONCLUSIVE*"--profile FILE"*) ok "analyze without the DUT profile: INCONCLUSIVE, saying how" ;;
+*) bad "analyze without --profile: $(xq "$T/an-noprof/report.xml" "//*[local-name()='testcase'][@id='$UP']/@verdict")" ;;
+esac
+"$BUILD/iotcert" analyze -q "$T/weak/evidence/run.pcap" --dut $NET.1 --profile profiles/devices/refdev-weak.yaml \
+	--out "$T/an-prof" --select $UP >/dev/null 2>&1
+rc=$?
+assert_eq "analyze --profile re-derives the FAIL from the stored capture, the profile hashed" \
+	"1 FAIL $(sha256sum profiles/devices/refdev-weak.yaml | cut -d' ' -f1)" \
+	"$rc $(verdict "$T/an-prof/report.xml" $UP) $(xq "$T/an-prof/report.xml" "//*[local-name()='file'][@role='dut']/@sha256")"
 
 echo "== hardened device phoning home over TLS"
-run hard $NET.2 8443 --observe 3
+run hard $NET.2 8443 --observe 3 --dut profiles/devices/refdev-hardened.yaml
 assert_eq "exit code 0" 0 $?
 R=$T/hard/report.xml
 xmllint --noout --schema $XSD "$R" 2>/dev/null && ok "report validates" || bad "report invalid"
@@ -82,6 +104,9 @@ assert_eq "the device as TLS client: TLS 1.3 and 1.2 offered, SNI, a note" \
 	"$(xq "$R" "$F[@kind='tls-client']/@version") $(xq "$R" "$F[@kind='tls-client']/@sni") $(xq "$R" "$F[@kind='tls-client']/@severity")"
 assert_eq "nothing else but the endpoint" "0 tls" \
 	"$(xq "$R" "count($F[not(@severity='note')])") $(xq "$R" "$F[@kind='endpoint']/@protocol")"
+assert_eq "update channel PASSes: updates.refdev.test over TLS as stated, a note" \
+	"PASS tls updates.refdev.test note" \
+	"$(verdict "$R" $UP) $(xq "$R" "$F[@kind='update-channel']/@protocol") $(xq "$R" "$F[@kind='update-channel']/@server") $(xq "$R" "$F[@kind='update-channel']/@severity")"
 
 echo "== no capture"
 run nocap $NET.1 2323 --no-capture

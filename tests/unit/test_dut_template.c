@@ -57,6 +57,52 @@ uncomment_ics(const char *t)
 	return buf_steal(&b);
 }
 
+/* Uncomments the block that starts with `head` ("# update:") and the
+ * indented commented lines after it. */
+static char *
+uncomment_block(const char *t, const char *head)
+{
+	buf_t b;
+	buf_init(&b, 1 << 20);
+	bool in = false;
+	for (const char *l = t; *l;) {
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l + 1) : strlen(l);
+		if (strncmp(l, head, strlen(head)) == 0)
+			in = true;
+		else if (in && strncmp(l, "#   ", 4) != 0)
+			in = false;
+		if (in)
+			buf_append(&b, l + 2, n - 2);
+		else
+			buf_append(&b, l, n);
+		l += n;
+	}
+	return buf_steal(&b);
+}
+
+/* The IXIT 7-UpdMech block of the template loads once uncommented. */
+START_TEST(template_update_section_loads)
+{
+	diags_t d = { 0 };
+	char *t = template_text(NULL, NULL, 0);
+	char *u = uncomment_block(t, "# update:");
+	dut_t *dut = load_text(u, &d);
+	ck_assert_ptr_nonnull(dut);
+	ck_assert_uint_eq(d.errors, 0);
+	ck_assert_uint_eq(dut->n_updmech, 1);
+	ck_assert_str_eq(dut->updmech[0].id, "UpdMech-1");
+	ck_assert_str_eq(dut->updmech[0].delivery, "network");
+	ck_assert_str_eq(dut->updmech[0].protocol, "https");
+	ck_assert_str_eq(dut->updmech[0].authenticity, "signature");
+	ck_assert_uint_eq(dut->updmech[0].servers.n, 1);
+	dut_free(dut);
+	free(u);
+	free(t);
+	diags_free(&d);
+}
+END_TEST
+
 START_TEST(template_loads)
 {
 	diags_t d = { 0 };
@@ -107,6 +153,7 @@ dut_template_suite(void)
 	Suite *s = suite_create("dut_template");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, template_loads);
+	tcase_add_test(tc, template_update_section_loads);
 	suite_add_tcase(s, tc);
 	return s;
 }

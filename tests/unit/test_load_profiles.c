@@ -463,6 +463,8 @@ START_TEST(readme_examples_load)
 	dut_t *t = load_dut(pd, &d);
 	assert_clean(&d);
 	ck_assert_str_eq(dut_ics(t, "5.6-4")->support, "N/A");
+	ck_assert_uint_eq(t->n_updmech, 1);
+	ck_assert_str_eq(t->updmech[0].servers.v[0], "updates.refdev.test");
 	dut_free(t);
 
 	/* Checked alone, as `iotcert check` does: the framework's deemed-by
