@@ -14,6 +14,7 @@
 #include "cmd/resume.h"
 #include "cmd/run_stop.h"
 #include "capture/capture.h"
+#include "core/conceptual.h"
 #include "core/decisions.h"
 #include "core/expect.h"
 #include "core/hash.h"
@@ -97,6 +98,7 @@ load_config(run_ctx_t *c)
 	    c->policy == NULL ||
 	    (c->opts.dut && c->dut == NULL))
 		return -1;
+	caseset_add_conceptual(&c->cases, c->scheme);
 	/* After the cases: each decision must name a loaded conceptual one. */
 	if (c->opts.decisions) {
 		diags_t dd = { 0 };

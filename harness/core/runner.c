@@ -119,13 +119,10 @@ ics_na_allowed(const scheme_t *s, const ics_entry_t *e)
 static const char *
 pre_verdict(const tcase_t *c, const runner_opts_t *o, verdict_t *v, char *buf, size_t len)
 {
-	if (c->kind == CASE_CONCEPTUAL) {
-		const decision_t *x = decisions_find(o->decisions, c->id);
-		if (x == NULL) {
-			*v = V_NOT_RUN;
-			return "conceptual test case: requires an assessor's decision "
-			    "(--decisions FILE)";
-		}
+	/* An assessor's decision stands even over the ICS: the assessor may
+	 * have found the N/A claim wrong. */
+	const decision_t *x = c->kind == CASE_CONCEPTUAL ? decisions_find(o->decisions, c->id) : NULL;
+	if (x) {
 		*v = x->verdict;
 		snprintf(buf, len, "assessor's decision (%s, %s): %s [evidence: %s]",
 		    x->assessor, x->date, x->rationale, x->evidence);
@@ -137,6 +134,10 @@ pre_verdict(const tcase_t *c, const runner_opts_t *o, verdict_t *v, char *buf, s
 		snprintf(buf, len, "ICS marks %s not applicable: \"%s\"", c->ics_ref,
 		    ics->detail ? ics->detail : "(no justification given)");
 		return buf;
+	}
+	if (c->kind == CASE_CONCEPTUAL) {
+		*v = V_NOT_RUN;
+		return "conceptual test case: requires an assessor's decision (--decisions FILE)";
 	}
 	if (c->needs_dut && o->dut == NULL) {
 		*v = V_INCONCLUSIVE;

@@ -120,7 +120,8 @@ assert_eq "--no-identify refused by run" 2 $?
 
 echo "== selection"
 "$BUILD/iotcert" run -q --ports $PORTS --no-capture --target $NET.1 --select 5.5-4 --out "$T/sel" >/dev/null 2>&1
-assert_eq "--select 5.5-4 runs only the cases mapped to it" "IOT-5.5-4-ANONYMOUS-ACCESS IOT-5.5-4-ANONYMOUS-RESOURCES IOT-5.5-4-UNAUTHENTICATED-SHELL" \
+assert_eq "--select 5.5-4 runs only the cases mapped to it (its conceptual test case too)" \
+	"IOT-5.5-4-ANONYMOUS-ACCESS IOT-5.5-4-ANONYMOUS-RESOURCES IOT-5.5-4-UNAUTHENTICATED-SHELL TS103701-5.5-4-1" \
 	"$(xmllint --xpath "//*[local-name()='testcase']/@case" "$T/sel/report.xml" | tr ' ' '\n' | sed -n 's/case="\(.*\)"/\1/p' | sort -u | tr '\n' ' ' | sed 's/ $//')"
 
 echo "== hardened device with telnet left on (declared disabled)"

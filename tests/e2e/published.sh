@@ -99,7 +99,9 @@ assert_eq "security-txt findings on both services" 2 \
 	"$(xq "$R" "count(//*[local-name()='finding'][@kind='security-txt'])")"
 assert_eq "support end found" "$END_YEAR-12-31" "$(field $SP support_end)"
 assert_eq "support end matches the declaration" true "$(field $SP support_end_consistent)"
-assert_eq "5.2-1 rolls up to PASS" PASS \
+assert_eq "TS 103 701 5.2-1-2 rolls up to PASS" PASS \
+	"$(xq "$R" "//*[local-name()='provision'][@framework='ts103701'][@ref='5.2-1-2']/@verdict")"
+assert_eq "5.2-1 itself waits for its conceptual half (5.2-1-1, an assessor's): NOT_RUN" NOT_RUN \
 	"$(xq "$R" "//*[local-name()='provision'][@framework='en303645'][@edition='2.1.1'][@ref='5.2-1']/@verdict")"
 assert_eq "TS 103 701 5.3-13-2 rolls up to PASS" PASS \
 	"$(xq "$R" "//*[local-name()='provision'][@framework='ts103701'][@ref='5.3-13-2']/@verdict")"

@@ -110,6 +110,30 @@ assert_eq "NOT_RUN" NOT_RUN "$(verdict "$T/nodec/report.xml" $C)"
 assert_eq "... requires an assessor" "conceptual test case: requires an assessor's decision (--decisions FILE)" \
 	"$(xq "$T/nodec/report.xml" "//*[local-name()='testcase'][@id='$C']/*[local-name()='reason']")"
 
+echo "== every TS 103 701 conceptual test case is listed, decided or awaiting an assessor"
+"$BUILD/iotcert" run -q --no-capture --udp none --ports 8443 --target $NET.2 \
+	--dut profiles/devices/refdev-hardened.yaml --decisions tests/data/decisions/ts-conceptual.yaml \
+	--select 'TS103701-*' --out "$T/tsc" >"$T/tsc.log" 2>&1
+assert_eq "exit code 1 (an assessor's FAIL)" 1 $?
+R=$T/tsc/report.xml
+valid "$T/tsc"
+TC="//*[local-name()='testcase']"
+assert_eq "61 conceptual cases of the scheme with no case file (63 less 4-1-1 and 5.6-1-1)" 61 \
+	"$(xq "$R" "count($TC[@assessment='conceptual'][starts-with(@id, 'TS103701-')])")"
+assert_eq "the decided ones take the assessor's verdicts" "PASS FAIL" \
+	"$(verdict "$R" TS103701-5.2-2-1) $(verdict "$R" TS103701-5.3-8-1)"
+assert_eq "... with who decided" "A. Assessor, Example Lab" \
+	"$(xq "$R" "$TC[@id='TS103701-5.2-2-1']//*[local-name()='field'][@name='assessor']")"
+assert_eq "a justified ICS N/A makes one NOT_APPLICABLE, quoted" \
+	"NOT_APPLICABLE|ICS marks 5.6-4 not applicable: \"the device has no physically accessible debug interface\"" \
+	"$(verdict "$R" TS103701-5.6-4-1)|$(xq "$R" "$TC[@id='TS103701-5.6-4-1']/*[local-name()='reason']")"
+assert_eq "the rest await an assessor: NOT_RUN" 58 "$(xq "$R" "count($TC[@verdict='NOT_RUN'])")"
+assert_eq "the TS and EN 303 645 roll-ups take them in" "PASS PASS FAIL NOT_RUN" \
+	"$(xq "$R" "$P[@framework='ts103701'][@ref='5.2-2-1']/@verdict") $(xq "$R" "$P[@framework='en303645'][@ref='5.2-2']/@verdict") $(xq "$R" "$P[@framework='en303645'][@ref='5.3-8']/@verdict") $(xq "$R" "$P[@framework='en303645'][@ref='5.1-1']/@verdict")"
+assert_eq "each maps to its test case and its group's provision, titled from the TS data" \
+	"5.3-10-1 5.3-10 TS 103 701 5.3-10-1 (conceptual): Updates delivered over a network interface verified (authenticity+integrity) via a trust relationship" \
+	"$(xq "$R" "$TC[@id='TS103701-5.3-10-1']//*[local-name()='map'][@framework='ts103701']/@ref") $(xq "$R" "$TC[@id='TS103701-5.3-10-1']//*[local-name()='map'][@framework='en303645']/@ref") $(xq "$R" "$TC[@id='TS103701-5.3-10-1']/*[local-name()='title']")"
+
 echo "== a decision for a functional case is refused before the run"
 "$BUILD/iotcert" run -q --no-capture --ports 2323 --target $NET.1 \
 	--decisions tests/data/decisions/refdev-bad.yaml --out "$T/baddec" >"$T/baddec.log" 2>&1

@@ -6,6 +6,7 @@
  */
 #include "check_main.h"
 #include "runner_fixture.h"
+#include "core/conceptual.h"
 #include "core/decisions.h"
 #include "load/load.h"
 
@@ -179,6 +180,91 @@ START_TEST(ics_na_needs_condition_and_justification)
 }
 END_TEST
 
+/* Every conceptual TS 103 701 test case of the shipped baseline becomes a
+ * case, except those a loaded case maps to already. */
+START_TEST(conceptual_cases_from_the_scheme)
+{
+	diags_t d = { 0 };
+	scheme_t *s = load_scheme("profiles/en303645-baseline.yaml", &d);
+	ck_assert_ptr_nonnull(s);
+	size_t conceptual = 0;
+	for (size_t i = 0; i < s->n_provisions; i++)
+		if (strcmp(s->provisions[i].framework, "ts103701") == 0 &&
+		    strstr(s->provisions[i].kind, "conceptual"))
+			conceptual++;
+	ck_assert_uint_eq(conceptual, 63);	/* 62 conceptual and 5.3-10-1, both */
+	caseset_t cs = { 0 };
+	tcase_t *own = mk_case("OWN-5.6-1-1", NULL, "service-inventory");
+	own->maps = xcalloc(1, sizeof(*own->maps));
+	own->maps[0] = (mapping_t){ xstrdup("ts103701"), NULL, xstrdup("5.6-1-1"), NULL };
+	own->n_maps = 1;
+	caseset_add(&cs, own);
+	ck_assert_uint_eq(caseset_add_conceptual(&cs, s), 62);
+	ck_assert_uint_eq(cs.n, 63);
+	const tcase_t *c = NULL;
+	for (size_t i = 0; i < cs.n; i++) {
+		ck_assert_str_ne(cs.v[i]->id, "TS103701-5.6-1-1");
+		if (strcmp(cs.v[i]->id, "TS103701-5.3-10-1") == 0)
+			c = cs.v[i];
+	}
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(c->kind, CASE_CONCEPTUAL);
+	ck_assert_uint_eq(c->n_steps, 0);
+	ck_assert_uint_eq(c->n_maps, 2);
+	ck_assert_str_eq(c->maps[0].framework, "ts103701");
+	ck_assert_str_eq(c->maps[0].ref, "5.3-10-1");
+	ck_assert_str_eq(c->maps[1].framework, "en303645");
+	ck_assert_str_eq(c->maps[1].edition, "2.1.1");
+	ck_assert_str_eq(c->maps[1].ref, "5.3-10");
+	ck_assert_str_eq(c->ics_ref, "5.3-10");
+	ck_assert_ptr_nonnull(strstr(c->file, "ts103701-1.1.1.yaml"));
+	ck_assert_uint_eq(strlen(c->sha256), 64);
+	ck_assert_ptr_nonnull(strstr(c->title, "Updates delivered over a network interface"));
+	caseset_free(&cs);
+	scheme_free(s);
+
+	/* The V3.1.3 scheme has no TS 103 701 data: nothing to add. */
+	s = load_scheme("profiles/en303645-v3.yaml", &d);
+	ck_assert_ptr_nonnull(s);
+	caseset_t none = { 0 };
+	ck_assert_uint_eq(caseset_add_conceptual(&none, s), 0);
+	ck_assert_uint_eq(caseset_add_conceptual(&none, NULL), 0);
+	scheme_free(s);
+	diags_free(&d);
+}
+END_TEST
+
+/* A conceptual case follows a justified ICS N/A without a decision; with
+ * one, the assessor's verdict stands. */
+START_TEST(conceptual_na_and_decision)
+{
+	caseset_t cs;
+	cases_init(&cs);
+	cs.v[0]->ics_ref = xstrdup("5.6-4");	/* CONCEPT, decided PASS in good.yaml */
+	cs.v[2]->ics_ref = xstrdup("5.6-4");	/* CONCEPT3, undecided */
+	diags_t d = { 0 };
+	decisions_t *ds = load_decisions(DATA "good.yaml", &cs, &d);
+	ck_assert_ptr_nonnull(ds);
+	dut_t *dut = xcalloc(1, sizeof(*dut));
+	ics_add(dut, "5.6-4", "N/A", "no debug interface is physically accessible");
+	scheme_t *s = mk_scheme();
+	target_t t = { .host = "dut" };
+	run_t *r = run_new();
+	runner_opts_t o = { .cases = &cs, .target = &t, .dut = dut, .scheme = s,
+	    .decisions = ds };
+	runner_run(r, &o);
+	ck_assert_int_eq(find(r, "CONCEPT")->verdict, V_PASS);
+	ck_assert_int_eq(find(r, "CONCEPT3")->verdict, V_NOT_APPLICABLE);
+	ck_assert_ptr_nonnull(strstr(find(r, "CONCEPT3")->reason, "physically accessible"));
+	run_free(r);
+	scheme_free(s);
+	dut_free(dut);
+	decisions_free(ds);
+	caseset_free(&cs);
+	diags_free(&d);
+}
+END_TEST
+
 static Suite *
 decisions_suite(void)
 {
@@ -187,6 +273,8 @@ decisions_suite(void)
 	tcase_add_test(tc, file_errors);
 	tcase_add_test(tc, runner_takes_decisions);
 	tcase_add_test(tc, ics_na_needs_condition_and_justification);
+	tcase_add_test(tc, conceptual_cases_from_the_scheme);
+	tcase_add_test(tc, conceptual_na_and_decision);
 	suite_add_tcase(s, tc);
 	return s;
 }
