@@ -22,7 +22,8 @@ static const framework_key_t keys[] = {
 	{ "uk-cop", "uk-cop", NULL, "^[0-9]+(\\.[0-9]+)*$" },
 	{ "sg-cls", "sg-cls", NULL, "^L[1-4]$" },
 	{ "nist-ir-8259a", "nist-ir-8259a", NULL, "^[a-z]+(-[a-z]+)*$" },
-	{ "en18031", "en18031", NULL, "^[A-Z]{3}-[0-9]+(-[0-9]+)?$" },
+	/* A requirement (AUM-5-1), or a group (GEC) where its numbers are not known. */
+	{ "en18031", "en18031", NULL, "^[A-Z]{3}(-[0-9]+(-[0-9]+)?)?$" },
 	{ "cra", "cra", NULL, "^I{1,2}(\\([0-9]+\\)(\\([a-z]\\))?)?$" },
 	{ "owasp-isvs", "owasp-isvs", NULL, "^V?[0-9]+(\\.[0-9]+)*$" },
 };

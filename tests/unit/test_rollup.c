@@ -294,7 +294,12 @@ START_TEST(mapped_frameworks)
 	world_t w;
 	world_init(&w);
 	add_case(&w, "BRUTE", "5.1-5", V_FAIL);
+	add_case(&w, "RARELY", "5.6-5", V_FAIL);
 	run_rollup(w.run);
+	/* A group the reference names without numbers stands as one entry. */
+	ck_assert_int_eq(find(w.run, "en18031", "GEC")->verdict, V_FAIL);
+	ck_assert_int_eq(find(w.run, "en18031", "ACM-1")->verdict, V_FAIL);
+	ck_assert_int_eq(find(w.run, "en18031", "SSM")->verdict, V_NOT_RUN);
 	const rollup_t *u = find(w.run, "en18031", "AUM-6");
 	ck_assert_int_eq(u->verdict, V_FAIL);
 	ck_assert_str_eq(u->basis, "mapped-from");
