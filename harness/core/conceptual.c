@@ -22,7 +22,8 @@ mapped_by_loaded_case(const caseset_t *cs, const char *ref)
 	return false;
 }
 
-/* The one EN 303 645 edition the scheme rolls up to, or NULL. */
+/* The one definition file of `framework` the scheme includes; NULL when it
+ * includes none or two editions (a test group would be ambiguous). */
 static const scheme_rule_t *
 rule_of(const scheme_t *s, const char *framework)
 {
