@@ -195,9 +195,10 @@ START_TEST(conceptual_cases_from_the_scheme)
 	ck_assert_uint_eq(conceptual, 63);	/* 62 conceptual and 5.3-10-1, both */
 	caseset_t cs = { 0 };
 	tcase_t *own = mk_case("OWN-5.6-1-1", NULL, "service-inventory");
-	own->maps = xcalloc(1, sizeof(*own->maps));
+	free(own->maps[0].framework);
+	free(own->maps[0].edition);
+	free(own->maps[0].ref);
 	own->maps[0] = (mapping_t){ xstrdup("ts103701"), NULL, xstrdup("5.6-1-1"), NULL };
-	own->n_maps = 1;
 	caseset_add(&cs, own);
 	ck_assert_uint_eq(caseset_add_conceptual(&cs, s), 62);
 	ck_assert_uint_eq(cs.n, 63);
